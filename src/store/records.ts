@@ -1,0 +1,76 @@
+/**
+ * The records Herald keeps, as zod schemas (stored data is validated on the way back in) and the types
+ * derived from them. Dates are ISO strings in storage.
+ */
+import { z } from 'zod';
+
+export const platformSchema = z.enum(['discord', 'slack', 'console']);
+export type Platform = z.infer<typeof platformSchema>;
+
+export const subscriptionSchema = z.object({
+  id: z.string(),
+  platform: platformSchema,
+  /** Discord guild id, Slack team id, or 'console'. */
+  workspaceId: z.string(),
+  channelId: z.string(),
+  channelName: z.string().optional(),
+  feedUrl: z.string(),
+  feedTitle: z.string(),
+  rule: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  paused: z.boolean(),
+  pausedReason: z.string().optional(),
+});
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
+export const feedStateSchema = z.object({
+  url: z.string(),
+  title: z.string().optional(),
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
+  lastPolledAt: z.string().optional(),
+  nextPollAt: z.string().optional(),
+  /** Seconds the site asked us to wait at least (ttl, max-age, Retry-After). */
+  minIntervalSeconds: z.number().optional(),
+  consecutiveFailures: z.number().default(0),
+  lastError: z.string().optional(),
+});
+export type FeedState = z.infer<typeof feedStateSchema>;
+
+export const seenSetSchema = z.object({
+  /** Which key identifies items of this feed: the item id, or the link when the feed regenerates ids. */
+  identity: z.enum(['id', 'link']),
+  /** Oldest first; bounded by the newness module. */
+  keys: z.array(z.string()),
+  /** Links of seen items, to notice a feed whose ids change on every fetch. */
+  links: z.array(z.string()),
+});
+export type SeenSet = z.infer<typeof seenSetSchema>;
+
+export const storedMessageSchema = z.object({
+  title: z.string(),
+  url: z.string().optional(),
+  summary: z.string(),
+  author: z.string().optional(),
+  imageUrl: z.string().optional(),
+  feedTitle: z.string(),
+  feedUrl: z.string(),
+  timestamp: z.string().optional(),
+  categories: z.array(z.string()),
+});
+export type StoredMessage = z.infer<typeof storedMessageSchema>;
+
+export const deliverySchema = z.object({
+  id: z.string(),
+  subscriptionId: z.string(),
+  platform: platformSchema,
+  channelId: z.string(),
+  itemId: z.string(),
+  message: storedMessageSchema,
+  createdAt: z.string(),
+  attempts: z.number(),
+  nextAttemptAt: z.string(),
+  lastError: z.string().optional(),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
