@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.ts';
+import { parseConfigText, type ParseConfigOptions } from './config-file.ts';
+
+const SOURCE = 'config/herald.yaml';
+
+function problemsOf(text: string, options: ParseConfigOptions = {}): readonly string[] {
+  try {
+    parseConfigText(text, SOURCE, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('parseConfigText accepted the text');
+}
+
+/** A stand-in for the rule parser: refuses a rule ending in an operator. */
+function validateRule(rule: string): string | undefined {
+  return /\b(AND|OR|NOT)$/.test(rule) ? `rule ends after ${rule.split(' ').at(-1)}; add a term after it` : undefined;
+}
+
+describe('parseConfigText', () => {
+  it('reads the example file shipped with Herald', () => {
+    const text = readFileSync(new URL('../../config/herald.example.yaml', import.meta.url), 'utf8');
+    expect(parseConfigText(text, 'config/herald.example.yaml', { validateRule })).toEqual({
+      defaults: { pollIntervalSeconds: 600, maxItemAgeDays: 7 },
+      subscriptions: [
+        { url: 'https://dev.to/feed', rule: 'rust OR kubernetes OR kafka', name: 'DEV Community' },
+        { url: 'https://techwasti.com/rss.xml', rule: 'kafka OR "event streaming" OR mcp' },
+      ],
+      slack: { admins: [] },
+    });
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['a file of comments', '# nothing yet\n'],
+    ['sections left empty', 'defaults:\nsubscriptions:\nslack:\n'],
+  ])('gives the defaults for %s', (_name, text) => {
+    expect(parseConfigText(text, SOURCE)).toEqual({ defaults: {}, subscriptions: [], slack: { admins: [] } });
+  });
+
+  it.each<[string, number | undefined, number | undefined]>([
+    ['pollInterval: 30s', 30, undefined],
+    ['pollInterval: 1h30m', 5400, undefined],
+    ['pollInterval: 45', 45, undefined],
+    ['maxItemAge: 12h', undefined, 0.5],
+    ['maxItemAge: 2w', undefined, 14],
+    ['maxItemAge: 3', undefined, 3],
+  ])('reads the duration %s', (line, pollIntervalSeconds, maxItemAgeDays) => {
+    expect(parseConfigText(`defaults:\n  ${line}\n`, SOURCE).defaults).toEqual({ pollIntervalSeconds, maxItemAgeDays });
+  });
+
+  it('trims values, reads an absent rule as "every item" and drops an empty name', () => {
+    const config = parseConfigText('subscriptions:\n  - url: " https://a.example/feed "\n    rule:\n    name: ""\n', SOURCE);
+    expect(config.subscriptions).toEqual([{ url: 'https://a.example/feed', rule: '' }]);
+  });
+
+  it.each<[string, string, string]>([
+    ['a top-level typo', 'subscription:\n  - url: https://a.example/\n', `${SOURCE}: subscription: unknown key; did you mean "subscriptions"? (line 1)`],
+    ['a typo in defaults', 'defaults:\n  pollIntervall: 10m\n', `${SOURCE}: defaults.pollIntervall: unknown key; did you mean "pollInterval"? (line 2)`],
+    ['a typo in a subscription', 'subscriptions:\n  - url: https://a.example/\n    rul: kafka\n', `${SOURCE}: subscriptions[0].rul: unknown key; did you mean "rule"? (line 3)`],
+    ['a typo in slack', 'slack:\n  admin: []\n', `${SOURCE}: slack.admin: unknown key; did you mean "admins"? (line 2)`],
+    ['a key with no near match', 'colour: blue\n', `${SOURCE}: colour: unknown key; expected one of: defaults, subscriptions, slack (line 1)`],
+  ])('refuses %s with a suggestion', (_name, text, expected) => {
+    expect(problemsOf(text)).toEqual([expected]);
+  });
+
+  it.each<[string, string, string]>([
+    ['a URL without scheme', 'subscriptions:\n  - url: dev.to/feed\n', 'subscriptions[0].url: must be an http(s) URL (line 2)'],
+    ['a non-http URL', 'subscriptions:\n  - url: ftp://a.example/feed\n', 'subscriptions[0].url: must be an http(s) URL (line 2)'],
+    ['a missing URL', 'subscriptions:\n  - url: https://a.example/\n  - rule: kafka\n', 'subscriptions[1].url: is required (line 3)'],
+    ['a number as URL', 'subscriptions:\n  - url: 42\n', 'subscriptions[0].url: must be an http(s) URL (line 2)'],
+    ['a second subscription to a feed', 'subscriptions:\n  - url: https://a.example/feed\n  - url: https://A.example/feed\n', 'subscriptions[1].url: is the same feed as subscriptions[0]'],
+    ['a rule that is not text', 'subscriptions:\n  - url: https://a.example/\n    rule: [kafka]\n', 'subscriptions[0].rule: must be text (put it in quotes) (line 3)'],
+    ['a bad duration', 'defaults:\n  pollInterval: soon\n', 'defaults.pollInterval: must be a duration such as 30s, 10m or 1h, or a number of seconds (line 2)'],
+    ['a zero interval', 'defaults:\n  pollInterval: 0\n', 'defaults.pollInterval: must be a duration'],
+    ['a fractional interval', 'defaults:\n  pollInterval: 1.5\n', 'defaults.pollInterval: must be a whole number of seconds'],
+    ['months', 'defaults:\n  maxItemAge: 1M\n', 'defaults.maxItemAge: must be a duration such as 12h, 7d or 2w'],
+    ['subscriptions as a mapping', 'subscriptions:\n  url: https://a.example/\n', 'subscriptions: must be a list of subscriptions'],
+    ['a Slack name instead of an id', 'slack:\n  admins:\n    - U024BE7LH\n    - "@alice"\n', 'slack.admins[1]: must be a Slack user id such as U024BE7LH'],
+    ['a list as the whole file', '- https://a.example/\n', `${SOURCE}: must be a mapping of defaults, subscriptions and slack (line 1)`],
+  ])('refuses %s, naming the path and line', (_name, text, expected) => {
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+    expect(problems[0]!.startsWith(`${SOURCE}: `)).toBe(true);
+  });
+
+  it.each<[string, string, string]>([
+    ['an unclosed quote', 'subscriptions:\n  - url: "https://a.example/\n', '(line 3, column 1)'],
+    ['a tab as indentation', 'defaults:\n\tpollInterval: 10m\n', 'Tabs are not allowed as indentation (line 2, column 1)'],
+    ['a key written twice', 'defaults: {}\ndefaults: {}\n', 'a key appears twice in the same mapping (line 2, column 1)'],
+    ['an unclosed list', 'slack:\n  admins: [U1AB\n', '(line 3, column 1)'],
+  ])('reports a YAML syntax error with line and column: %s', (_name, text, expected) => {
+    const problems = problemsOf(text);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatch(new RegExp(`^${SOURCE}: `));
+    expect(problems[0]).toContain(expected);
+  });
+
+  it('reports rule errors from the injected validator at the rule', () => {
+    const text = 'subscriptions:\n  - url: https://a.example/\n    rule: kafka\n  - url: https://b.example/\n    rule: rust OR\n';
+    expect(problemsOf(text, { validateRule })).toEqual([`${SOURCE}: subscriptions[1].rule: rule ends after OR; add a term after it (line 5)`]);
+  });
+
+  it('reports a validator that throws as a rule error rather than crashing', () => {
+    const throwing = () => {
+      throw new Error('unexpected ")" at 3');
+    };
+    expect(problemsOf('subscriptions:\n  - url: https://a.example/\n    rule: a )\n', { validateRule: throwing })).toEqual([
+      `${SOURCE}: subscriptions[0].rule: unexpected ")" at 3 (line 3)`,
+    ]);
+  });
+
+  it('does not run the validator on an empty rule', () => {
+    const seen: string[] = [];
+    parseConfigText('subscriptions:\n  - url: https://a.example/\n    rule: ""\n  - url: https://b.example/\n', SOURCE, {
+      validateRule: (rule) => {
+        seen.push(rule);
+        return 'refused';
+      },
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('reports every problem in the file at once, in line order', () => {
+    const text = [
+      'defaults:',
+      '  pollInterval: soon',
+      'subscriptions:',
+      '  - url: nowhere',
+      '    rule: kafka OR',
+      '  - url: https://a.example/',
+      '    nmae: A',
+      'extra: true',
+    ].join('\n');
+    const problems = problemsOf(text, { validateRule });
+    expect(problems.map((problem) => problem.match(/\(line (\d+)\)$/)?.[1])).toEqual(['2', '4', '5', '7', '8']);
+    expect(problems[3]).toContain('subscriptions[1].nmae: unknown key; did you mean "name"?');
+  });
+});

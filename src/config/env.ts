@@ -1,0 +1,203 @@
+/**
+ * Herald's environment variables. Takes a process.env-like object; returns the typed settings, with
+ * defaults applied, or throws a ConfigError naming every bad variable and why. Empty or blank values
+ * count as unset, and values are trimmed (a token pasted with a trailing newline still works).
+ * Secrets are never echoed back in error messages.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS } from '../log.ts';
+import { ConfigError } from './config-error.ts';
+import { parseDurationSeconds, SECONDS_PER_DAY } from './duration.ts';
+import { isHttpUrl } from './is-http-url.ts';
+import { suggestName } from './suggest-name.ts';
+
+export const DEFAULT_CONFIG_PATH = 'config/herald.yaml';
+export const DEFAULT_STORE = 'sqlite://data/herald.sqlite';
+export const DEFAULT_POLL_INTERVAL_SECONDS = 600;
+export const DEFAULT_MAX_ITEM_AGE_DAYS = 7;
+
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET']);
+const STORE_SCHEMES = ['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'];
+
+const text = z.string().optional();
+
+const httpUrl = z
+  .string()
+  .refine(isHttpUrl, { error: 'must be an http(s) URL, such as http://127.0.0.1:8080/api' })
+  .optional();
+
+const store = z
+  .string()
+  .refine((value) => new RegExp(`^(${STORE_SCHEMES.join('|')})://.+`, 'i').test(value), {
+    error: `must be a store URL starting with ${STORE_SCHEMES.map((scheme) => `${scheme}://`).join(', ')}`,
+  })
+  .default(DEFAULT_STORE);
+
+const port = z
+  .string()
+  .transform((value, ctx) => {
+    const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (number >= 0 && number <= 65_535) return number;
+    ctx.addIssue({ code: 'custom', message: 'must be a port number from 0 to 65535' });
+    return z.NEVER;
+  })
+  .optional();
+
+const flag = z
+  .string()
+  .transform((value, ctx) => {
+    const lower = value.toLowerCase();
+    if (['true', '1', 'yes'].includes(lower)) return true;
+    if (['false', '0', 'no'].includes(lower)) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be true, false, 1, 0, yes or no' });
+    return z.NEVER;
+  })
+  .default(false);
+
+const pollInterval = z
+  .string()
+  .transform((value, ctx) => {
+    const seconds = /^\d+$/.test(value) ? Number(value) : parseDurationSeconds(value);
+    if (seconds !== undefined && Number.isInteger(seconds) && seconds >= 1) return seconds;
+    ctx.addIssue({ code: 'custom', message: 'must be a whole number of seconds (at least 1) or a duration such as 30s, 10m or 1h' });
+    return z.NEVER;
+  })
+  .default(DEFAULT_POLL_INTERVAL_SECONDS);
+
+const maxItemAge = z
+  .string()
+  .transform((value, ctx) => {
+    const durationSeconds = parseDurationSeconds(value);
+    const days = /^\d+(\.\d+)?$/.test(value) ? Number(value) : durationSeconds === undefined ? Number.NaN : durationSeconds / SECONDS_PER_DAY;
+    if (days > 0) return days;
+    ctx.addIssue({ code: 'custom', message: 'must be a number of days greater than 0 (or a duration such as 36h)' });
+    return z.NEVER;
+  })
+  .default(DEFAULT_MAX_ITEM_AGE_DAYS);
+
+const logLevel = z
+  .string()
+  .transform((value, ctx) => {
+    const lower = value.toLowerCase();
+    const level = LOG_LEVELS.find((candidate) => candidate === lower);
+    if (level !== undefined) return level;
+    ctx.addIssue({ code: 'custom', message: `must be one of ${LOG_LEVELS.join(', ')}` });
+    return z.NEVER;
+  })
+  .default('info');
+
+const logFormat = z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional();
+
+const envSchema = z
+  .object({
+    DISCORD_TOKEN: text,
+    DISCORD_API_URL: httpUrl,
+    DISCORD_GUILD_ID: text,
+    SLACK_BOT_TOKEN: text,
+    SLACK_APP_TOKEN: text,
+    SLACK_SIGNING_SECRET: text,
+    SLACK_API_URL: httpUrl,
+    HERALD_CONFIG: z.string().default(DEFAULT_CONFIG_PATH),
+    HERALD_STORE: store,
+    HERALD_HTTP_PORT: port,
+    HERALD_ALLOW_PRIVATE_URLS: flag,
+    HERALD_POLL_INTERVAL: pollInterval,
+    HERALD_MAX_ITEM_AGE_DAYS: maxItemAge,
+    LOG_LEVEL: logLevel,
+    LOG_FORMAT: logFormat,
+  })
+  .transform((raw) =>
+    dropUndefined({
+      discordToken: raw.DISCORD_TOKEN,
+      discordApiUrl: raw.DISCORD_API_URL,
+      discordGuildId: raw.DISCORD_GUILD_ID,
+      slackBotToken: raw.SLACK_BOT_TOKEN,
+      slackAppToken: raw.SLACK_APP_TOKEN,
+      slackSigningSecret: raw.SLACK_SIGNING_SECRET,
+      slackApiUrl: raw.SLACK_API_URL,
+      /** Relative paths are relative to the working directory. */
+      configPath: raw.HERALD_CONFIG,
+      store: raw.HERALD_STORE,
+      httpPort: raw.HERALD_HTTP_PORT,
+      allowPrivateUrls: raw.HERALD_ALLOW_PRIVATE_URLS,
+      pollIntervalSeconds: raw.HERALD_POLL_INTERVAL,
+      maxItemAgeDays: raw.HERALD_MAX_ITEM_AGE_DAYS,
+      logLevel: raw.LOG_LEVEL,
+      /** Unset: pretty on a terminal, JSON otherwise (the logger decides). */
+      logFormat: raw.LOG_FORMAT,
+    }),
+  );
+
+export type Env = z.output<typeof envSchema>;
+
+/** The variables Herald reads, for `check-config` and the README. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.in.shape);
+
+export function readEnv(source: NodeJS.ProcessEnv): Env {
+  const variables = pickSetVariables(source);
+  const result = envSchema.safeParse(variables);
+  const problems = (result.error?.issues ?? []).map((issue) => {
+    const name = String(issue.path[0] ?? '');
+    const value = variables[name];
+    const shown = value === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(hideCredentials(value))})`;
+    return `${name}: ${issue.message}${shown}`;
+  });
+  problems.push(...checkSlackTokens(variables));
+  if (result.success && problems.length === 0) return result.data;
+  throw new ConfigError(problems);
+}
+
+/** Whether a variable has a value, by the same rule readEnv uses (blank counts as unset). */
+export function isVariableSet(source: NodeJS.ProcessEnv, name: string): boolean {
+  return (source[name] ?? '').trim() !== '';
+}
+
+/** Warnings for HERALD_* variables Herald does not read, with the likely intended name. */
+export function findUnknownVariables(source: NodeJS.ProcessEnv): string[] {
+  const known = ENV_VARIABLES.filter((name) => name.startsWith('HERALD_'));
+  return Object.keys(source)
+    .filter((name) => name.startsWith('HERALD_') && !known.includes(name) && isVariableSet(source, name))
+    .map((name) => {
+      const suggestion = suggestName(name, known);
+      return `${name} is not a Herald setting${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
+    });
+}
+
+function pickSetVariables(source: NodeJS.ProcessEnv): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of ENV_VARIABLES) {
+    const value = source[name]?.trim();
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  return picked;
+}
+
+type OptionalWhereUndefined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** Unset settings become absent keys, so an Env can be written as a plain literal (in tests, by the CLI). */
+function dropUndefined<T extends object>(record: T): OptionalWhereUndefined<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as OptionalWhereUndefined<T>;
+}
+
+/** Store URLs may carry a password (redis://:secret@host): never print it. */
+function hideCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}
+
+/** Catches the usual Slack set-up mistakes, whatever else is wrong: a token without its partner, swapped tokens. */
+function checkSlackTokens(variables: Readonly<Record<string, string>>): string[] {
+  const { SLACK_BOT_TOKEN: bot, SLACK_APP_TOKEN: app, SLACK_SIGNING_SECRET: secret } = variables;
+  const problems: string[] = [];
+  if (bot?.startsWith('xapp-')) problems.push('SLACK_BOT_TOKEN: holds an app-level token (xapp-…); the bot token starts with xoxb-');
+  if (app?.startsWith('xoxb-')) problems.push('SLACK_APP_TOKEN: holds a bot token (xoxb-…); the app-level token for Socket Mode starts with xapp-');
+  if (bot !== undefined && app === undefined && secret === undefined) {
+    problems.push('SLACK_BOT_TOKEN: is set, but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is');
+  }
+  if (bot === undefined && (app !== undefined || secret !== undefined)) {
+    const name = app !== undefined ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET';
+    problems.push(`${name}: is set, but SLACK_BOT_TOKEN is not; Slack needs the bot token (xoxb-…) as well`);
+  }
+  return problems;
+}
