@@ -1,0 +1,96 @@
+import { describe, it, expect } from 'vitest';
+import { compileRule, type CompiledRule } from './compile-rule.ts';
+import { evaluateRule } from './evaluate-rule.ts';
+import { formatRule } from './format-rule.ts';
+import { prepareRuleItem, type RuleItem } from './item-text.ts';
+import { MAX_RULE_LENGTH } from './parse-rule.ts';
+import { RuleSyntaxError } from './rule-syntax-error.ts';
+
+/** Pieces of the rule alphabet, weighted towards what makes rules interesting. */
+const PIECES = [
+  'kafka', 'rust', 'belt', 'Café', 'kube', 'x', '1', 'AND', 'OR', 'NOT', 'and', '-', '-', '(', '(', ')', ')', '"', '"',
+  ' ', ' ', ' ', 'title:', 'category:', 'summary:', 'feed:', 'link:', 'titel:', 'foo:', '*', '/', '\\', 'c++', '.net',
+  'node.js', ',', '.', ':', '::', '//', 'https://a.b/c', '東京', '\u0301', '😀', '“', '”', '\n', '\t', '[', ']', '?', '!',
+];
+const CHARACTERS = 'ab AND OR NOT()"-*:/\\.,+#é東😀\u0301\n“”[]';
+
+const ITEMS: readonly RuleItem[] = [
+  { title: '', summary: '', categories: [] },
+  { title: 'Kafka and Rust in the Rust Belt', summary: 'Café x 1 c++ .NET node.js', categories: ['Kube', 'Sponsored'], content: '東京 kubernetes' },
+  { title: 'AND OR NOT', summary: 'https://a.b/c', categories: ['x'], author: 'Franz Kafka', link: 'https://a.b/c', feedTitle: 'Belt Weekly' },
+];
+
+/** Mulberry32: a small seeded generator, so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomRules(count: number, seed: number): string[] {
+  const random = seededRandom(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const rules: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = 1 + Math.floor(random() * 24);
+    const fromPieces = random() < 0.7;
+    let rule = '';
+    for (let j = 0; j < length; j++) rule += fromPieces ? pick(PIECES) : pick([...CHARACTERS]);
+    rules.push(rule);
+  }
+  // Long and deep ones, near and over the limits.
+  rules.push('('.repeat(400) + 'a' + ')'.repeat(400), 'NOT '.repeat(240) + 'a', 'a OR '.repeat(199) + 'b', 'x'.repeat(MAX_RULE_LENGTH + 1));
+  return rules;
+}
+
+function compileOrError(rule: string): CompiledRule | RuleSyntaxError {
+  try {
+    return compileRule(rule);
+  } catch (error) {
+    if (error instanceof RuleSyntaxError) return error;
+    throw new Error(`compileRule(${JSON.stringify(rule)}) threw ${String(error)}`);
+  }
+}
+
+describe('compileRule on random input', () => {
+  const rules = randomRules(5000, 20240611);
+
+  it('compiles or throws a RuleSyntaxError pointing into the rule, and compiled rules evaluate', () => {
+    const started = Date.now();
+    let compiled = 0;
+    for (const rule of rules) {
+      const result = compileOrError(rule);
+      if (result instanceof RuleSyntaxError) {
+        expect(result.position, rule).toBeGreaterThanOrEqual(0);
+        expect(result.position, rule).toBeLessThan(rule.length);
+        expect(result.userMessage, rule).toContain('^ ');
+        continue;
+      }
+      compiled++;
+      for (const item of ITEMS) {
+        const verdict = evaluateRule(result, prepareRuleItem(item));
+        expect(verdict.reason.startsWith('matched'), `${rule} -> ${verdict.reason}`).toBe(verdict.matches);
+      }
+    }
+    // Both outcomes are exercised, and nothing is slow.
+    expect(compiled).toBeGreaterThan(500);
+    expect(compiled).toBeLessThan(rules.length - 500);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('formats every compiled rule to text that compiles to the same rule', () => {
+    for (const rule of rules) {
+      const result = compileOrError(rule);
+      if (result instanceof RuleSyntaxError) continue;
+      const canonical = formatRule(result);
+      if (canonical.length > MAX_RULE_LENGTH) continue;
+      const again = compileRule(canonical);
+      expect(formatRule(again), rule).toBe(canonical);
+      for (const item of ITEMS) expect(evaluateRule(again, item).matches, rule).toBe(evaluateRule(result, item).matches);
+    }
+  });
+});

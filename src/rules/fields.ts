@@ -1,0 +1,72 @@
+/**
+ * The item fields a rule can scope a term to (`title:rust`), the fields an unscoped term searches,
+ * and a "did you mean" lookup for misspelt field names.
+ */
+
+export type FieldName = 'title' | 'summary' | 'content' | 'author' | 'category' | 'link' | 'feed';
+
+export const FIELD_NAMES: readonly FieldName[] = ['title', 'summary', 'content', 'author', 'category', 'link', 'feed'];
+
+/**
+ * What an unscoped term searches, in the order a reason names the first hit. Author, link and feed
+ * title are left out on purpose: a byline ("Rust Cohle"), a URL path or the feed's own name would
+ * otherwise match nearly every item of a feed; scope them explicitly (`author:`, `link:`, `feed:`).
+ */
+export const UNSCOPED_FIELDS: readonly FieldName[] = ['title', 'summary', 'content', 'category'];
+
+/** Names people reach for that are not fields, and the field they mean. */
+const ALIASES: Readonly<Record<string, FieldName>> = {
+  tag: 'category',
+  tags: 'category',
+  categories: 'category',
+  url: 'link',
+  href: 'link',
+  description: 'summary',
+  body: 'content',
+  source: 'feed',
+  creator: 'author',
+  by: 'author',
+};
+
+export function isFieldName(name: string): name is FieldName {
+  return (FIELD_NAMES as readonly string[]).includes(name);
+}
+
+/** The field `name` most likely means (an alias, or a known field one or two edits away), if any. */
+export function suggestField(name: string): FieldName | undefined {
+  const lower = name.toLowerCase();
+  const alias = ALIASES[lower];
+  if (alias !== undefined) return alias;
+  let best: FieldName | undefined;
+  // Two edits turn most four-letter words into a field ("lang" into "link"); allow one there.
+  let bestDistance = lower.length <= 4 ? 2 : 3;
+  for (const field of FIELD_NAMES) {
+    const distance = countEdits(lower, field);
+    if (distance < bestDistance) {
+      best = field;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function countEdits(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i];
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const above = rows[i - 1]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      row.push(best);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}

@@ -1,0 +1,93 @@
+/**
+ * An item's text as rules see it: for each field, its text units (one per category, one for any
+ * other field), each folded and split into words at most once, and only when a term asks for it.
+ * Prepare an item once with prepareRuleItem and pass the result to evaluateRule for every rule,
+ * so many rules share the folding.
+ */
+import { htmlToText } from '../text/html-to-text.ts';
+import type { FieldName } from './fields.ts';
+import { foldForMatching, splitWords } from './words.ts';
+
+/**
+ * What a rule is evaluated against: an Item (src/feeds/item.ts) plus the feed's title fits.
+ * `content` is the plain text of the item's content; when it is absent, the text of `contentHtml`
+ * is used, converted only if a term looks in the content.
+ */
+export interface RuleItem {
+  title: string;
+  summary: string;
+  content?: string;
+  contentHtml?: string;
+  author?: string;
+  categories: readonly string[];
+  link?: string;
+  feedTitle?: string;
+}
+
+/** One piece of an item's text: a field's value, or one category. */
+export class TextUnit {
+  private foldedText: string | undefined;
+  private wordList: readonly string[] | undefined;
+  private wordLookup: ReadonlySet<string> | undefined;
+
+  constructor(
+    readonly field: FieldName,
+    readonly raw: string,
+  ) {}
+
+  /** Case and accents folded, whitespace collapsed. */
+  get folded(): string {
+    return (this.foldedText ??= foldForMatching(this.raw));
+  }
+
+  get words(): readonly string[] {
+    return (this.wordList ??= splitWords(this.folded));
+  }
+
+  get wordSet(): ReadonlySet<string> {
+    return (this.wordLookup ??= new Set(this.words));
+  }
+}
+
+export class ItemText {
+  private readonly units = new Map<FieldName, readonly TextUnit[]>();
+
+  constructor(private readonly item: RuleItem) {}
+
+  unitsOf(field: FieldName): readonly TextUnit[] {
+    let units = this.units.get(field);
+    if (units === undefined) {
+      units = this.readField(field).map((raw) => new TextUnit(field, raw));
+      this.units.set(field, units);
+    }
+    return units;
+  }
+
+  private readField(field: FieldName): readonly string[] {
+    const item = this.item;
+    switch (field) {
+      case 'title':
+        return [item.title];
+      case 'summary':
+        return [item.summary];
+      case 'content':
+        return present(item.content ?? (item.contentHtml === undefined ? undefined : htmlToText(item.contentHtml)));
+      case 'author':
+        return present(item.author);
+      case 'category':
+        return item.categories;
+      case 'link':
+        return present(item.link);
+      case 'feed':
+        return present(item.feedTitle);
+    }
+  }
+}
+
+export function prepareRuleItem(item: RuleItem): ItemText {
+  return new ItemText(item);
+}
+
+function present(value: string | undefined): readonly string[] {
+  return value === undefined || value === '' ? [] : [value];
+}
