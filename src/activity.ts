@@ -1,0 +1,28 @@
+/**
+ * What the core reports while it works, for whoever wants to know: the log, the console adapter, later
+ * metrics and admin notices. Listeners must not throw; each method is optional.
+ */
+import type { Subscription } from './store/records.ts';
+
+export interface ActivityListener {
+  feedPolled?(event: { url: string; title: string; items: number; newItems: number; deliveries: number; baseline: boolean }): void;
+  feedNotModified?(event: { url: string }): void;
+  feedFailed?(event: { url: string; error: unknown; consecutiveFailures: number; retryInSeconds: number; subscriptions: readonly Subscription[] }): void;
+  delivered?(event: { subscriptionId: string; platform: string; channelId: string; title: string }): void;
+  subscriptionPaused?(event: { subscription: Subscription; reason: string }): void;
+}
+
+/** Fans one event out to several listeners. */
+export function combineListeners(listeners: readonly ActivityListener[]): Required<ActivityListener> {
+  const call = <K extends keyof ActivityListener>(name: K) =>
+    ((event: never) => {
+      for (const listener of listeners) (listener[name] as ((event: never) => void) | undefined)?.call(listener, event);
+    }) as Required<ActivityListener>[K];
+  return {
+    feedPolled: call('feedPolled'),
+    feedNotModified: call('feedNotModified'),
+    feedFailed: call('feedFailed'),
+    delivered: call('delivered'),
+    subscriptionPaused: call('subscriptionPaused'),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * A command's answer in a platform-neutral form: lines of spans. Each platform renders it in its own markup,
+ * escaping every plain span, so a feed title in a reply can never become a mention or a link.
+ */
+export type Span =
+  | string
+  | { readonly bold: string }
+  | { readonly code: string }
+  | { readonly link: string; readonly label: string }
+  | { readonly channel: string }
+  /** Monospace lines kept as they are (a rule with a caret under its fault). */
+  | { readonly preformatted: string };
+
+export type Line = readonly Span[];
+
+export interface Reply {
+  readonly lines: readonly Line[];
+  /** Only the person who ran the command sees it. */
+  readonly ephemeral: boolean;
+}
+
+export function reply(lines: readonly Line[], options: { ephemeral?: boolean } = {}): Reply {
+  return { lines, ephemeral: options.ephemeral ?? true };
+}
+
+/** A user-facing error message as a reply; a multi-line one (a caret under a rule's fault) stays monospace to line up. */
+export function errorReply(message: string): Reply {
+  return reply(message.includes('\n') ? [[{ preformatted: message }]] : [[message]]);
+}
+
+/** The reply's text without markup, for logs and the console. */
+export function replyToPlainText(answer: Reply): string {
+  return answer.lines
+    .map((line) =>
+      line
+        .map((span) => {
+          if (typeof span === 'string') return span;
+          if ('bold' in span) return span.bold;
+          if ('code' in span) return span.code;
+          if ('link' in span) return `${span.label} <${span.link}>`;
+          if ('preformatted' in span) return span.preformatted;
+          return `#${span.channel}`;
+        })
+        .join(''),
+    )
+    .join('\n');
+}

@@ -1,0 +1,18 @@
+/** What a platform adapter offers the delivery worker, and what a send can come to. */
+import type { Message } from '../format/message.ts';
+import type { Platform } from '../store/records.ts';
+
+export type SendOutcome =
+  | { readonly kind: 'sent' }
+  /** A passing failure (network, 5xx, a rate limit the client did not absorb): try again later. */
+  | { readonly kind: 'retry'; readonly afterMs?: number; readonly error: string }
+  /** The channel is gone or closed to the bot: the subscription is paused until someone fixes it. */
+  | { readonly kind: 'channel-lost'; readonly reason: string }
+  /** The platform will never accept this message as it is. */
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+export interface MessageSender {
+  readonly platform: Platform;
+  /** `nonce` is stable per delivery, so a retried send can be recognised as a repeat by platforms that support it. */
+  send(channelId: string, message: Message, nonce: string): Promise<SendOutcome>;
+}

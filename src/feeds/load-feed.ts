@@ -1,0 +1,69 @@
+/**
+ * Fetches a URL and returns its parsed feed: fetch -> decode -> parse.
+ * With `discover`, a web page is searched for its <link rel="alternate"> feeds and the first one that parses is
+ * used (for URLs people paste in chat; polling never follows pages). "Not modified" is a value, not an error.
+ */
+import { HeraldError } from '../errors.ts';
+import { decodeFeedBytes } from './decode.ts';
+import { discoverFeedLinks, looksLikeHtml } from './discover.ts';
+import { fetchFeed } from './fetch.ts';
+import type { FetchOptions } from './fetch.ts';
+import type { ParsedFeed } from './item.ts';
+import { parseFeed } from './parse.ts';
+
+export type LoadedFeed =
+  | { readonly status: 'not-modified'; readonly url: string; readonly permanentUrl?: string; readonly etag?: string; readonly lastModified?: string; readonly maxAgeSeconds?: number }
+  | {
+      readonly status: 'ok';
+      /** The feed's URL: the one given, or the feed discovered from the page that was given. */
+      readonly url: string;
+      /** Where a permanent redirect says the feed now lives. */
+      readonly permanentUrl?: string;
+      readonly feed: ParsedFeed;
+      readonly etag?: string;
+      readonly lastModified?: string;
+      readonly maxAgeSeconds?: number;
+      readonly bytes: number;
+    };
+
+export interface LoadFeedOptions extends FetchOptions {
+  readonly discover?: boolean;
+}
+
+export async function loadFeed(url: string, options: LoadFeedOptions): Promise<LoadedFeed> {
+  const fetched = await fetchFeed(url, options);
+  if (fetched.status === 'not-modified') {
+    return { status: 'not-modified', url, permanentUrl: fetched.permanentUrl, etag: fetched.etag, lastModified: fetched.lastModified, maxAgeSeconds: fetched.maxAgeSeconds };
+  }
+  const text = decodeFeedBytes(fetched.body, fetched.contentType);
+  if (options.discover && looksLikeHtml(text)) {
+    return loadDiscoveredFeed(url, discoverFeedLinks(text, fetched.finalUrl), options);
+  }
+  return {
+    status: 'ok',
+    url,
+    permanentUrl: fetched.permanentUrl,
+    feed: parseFeed(text, fetched.finalUrl),
+    etag: fetched.etag,
+    lastModified: fetched.lastModified,
+    maxAgeSeconds: fetched.maxAgeSeconds,
+    bytes: fetched.body.length,
+  };
+}
+
+async function loadDiscoveredFeed(pageUrl: string, candidates: readonly string[], options: LoadFeedOptions): Promise<LoadedFeed> {
+  if (candidates.length === 0) {
+    throw new HeraldError('not-a-feed', `${pageUrl} is a web page with no <link rel="alternate"> feed`, {
+      userMessage: `${pageUrl} is a web page, not a feed, and it does not link to a feed. Paste the feed's own URL (often ending in /feed, /rss or .xml).`,
+    });
+  }
+  let lastError: unknown;
+  for (const candidate of candidates.slice(0, 3)) {
+    try {
+      return await loadFeed(candidate, { ...options, discover: false, etag: undefined, lastModified: undefined });
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}

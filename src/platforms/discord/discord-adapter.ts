@@ -1,0 +1,59 @@
+/**
+ * The Discord adapter: logs the bot in (discord.js, REST base from DISCORD_API_URL), registers the slash commands
+ * once ready, answers interactions, and offers a MessageSender for the delivery worker. Only this folder imports
+ * discord.js.
+ */
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { CommandGroupDefinition } from '../../commands/definition.ts';
+import type { Logger } from '../../log.ts';
+import type { SubscriptionService } from '../../services/subscription-service.ts';
+import { DiscordSender } from './discord-sender.ts';
+import { handleInteraction } from './handle-interaction.ts';
+import { registerDiscordCommands } from './register-commands.ts';
+
+export interface DiscordAdapterOptions {
+  readonly token: string;
+  /** REST base such as https://discord.com/api (discord.js adds /v10). */
+  readonly apiUrl?: string;
+  readonly guildId?: string;
+  readonly groups: readonly CommandGroupDefinition[];
+  readonly subscriptions: SubscriptionService;
+  readonly log: Logger;
+}
+
+export class DiscordAdapter {
+  readonly client: Client;
+  readonly sender: DiscordSender;
+
+  constructor(private readonly options: DiscordAdapterOptions) {
+    const api = normaliseApiBase(options.apiUrl);
+    this.client = new Client({ intents: [GatewayIntentBits.Guilds], rest: api === undefined ? {} : { api } });
+    this.client.rest.setToken(options.token);
+    this.sender = new DiscordSender(this.client.rest);
+  }
+
+  /** Logs in and resolves once the gateway is ready and the commands are registered. */
+  async start(): Promise<void> {
+    const { client, options } = this;
+    const log = options.log;
+    client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, { groups: options.groups, subscriptions: options.subscriptions, log }));
+    client.on(Events.Error, (error) => log.error('Discord client error', { error }));
+    client.on(Events.Warn, (message) => log.warn('Discord client warning', { message }));
+    client.rest.on('rateLimited', (info) => log.warn('Discord rate limit: waiting as told', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    await client.login(options.token);
+    await ready;
+    log.info('Discord connected', { user: client.user?.tag, guilds: client.guilds.cache.size });
+    await registerDiscordCommands({ rest: client.rest, applicationId: client.application!.id, guildId: options.guildId, groups: options.groups, log });
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+}
+
+/** Accepts the base with or without a trailing slash or /v10, as people paste it. */
+export function normaliseApiBase(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  return url.replace(/\/+$/, '').replace(/\/v\d+$/, '');
+}

@@ -1,0 +1,47 @@
+/**
+ * Posts rendered items to Discord channels over REST and maps Discord's answers to delivery outcomes.
+ * discord.js's REST client already waits out 429s as told (per route and global); what reaches us is final.
+ */
+import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes } from 'discord.js';
+import type { REST } from 'discord.js';
+import type { Message } from '../../format/message.ts';
+import type { MessageSender, SendOutcome } from '../../delivery/message-sender.ts';
+import { renderDiscordMessage } from './render.ts';
+
+const LOST_CHANNEL_CODES: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+  RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel,
+]);
+
+export class DiscordSender implements MessageSender {
+  readonly platform = 'discord' as const;
+
+  constructor(private readonly rest: REST) {}
+
+  async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
+    try {
+      await this.rest.post(Routes.channelMessages(channelId), { body: renderDiscordMessage(message, { nonce }) });
+      return { kind: 'sent' };
+    } catch (error) {
+      return outcomeOf(error);
+    }
+  }
+}
+
+export function outcomeOf(error: unknown): SendOutcome {
+  if (error instanceof DiscordAPIError) {
+    const code = typeof error.code === 'number' ? error.code : Number(error.code);
+    if (LOST_CHANNEL_CODES.has(code) || error.status === 404 || error.status === 403) {
+      const reason = error.status === 404 ? 'the Discord channel no longer exists' : 'Herald may not post in this Discord channel (missing access or permissions)';
+      return { kind: 'channel-lost', reason: `${reason} (Discord error ${code})` };
+    }
+    if (error.status >= 400 && error.status < 500 && error.status !== 429) {
+      return { kind: 'rejected', reason: `Discord refused the message: ${error.status} ${code} ${error.message}` };
+    }
+    return { kind: 'retry', error: `Discord answered ${error.status} ${code}: ${error.message}` };
+  }
+  if (error instanceof HTTPError) return { kind: 'retry', error: `Discord answered HTTP ${error.status}` };
+  return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+}

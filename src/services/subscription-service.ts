@@ -1,0 +1,215 @@
+/**
+ * The application services behind every way in: slash commands on each platform, the config file and the CLI.
+ * Adding a subscription checks the URL, the rule and the feed before anything is stored, and records the feed's
+ * baseline so that what it holds now is never posted.
+ */
+import { randomBytes } from 'node:crypto';
+import { HeraldError } from '../errors.ts';
+import type { Item } from '../feeds/item.ts';
+import type { loadFeed } from '../feeds/load-feed.ts';
+import { checkUrlSyntax } from '../net/address-guard.ts';
+import { selectNewItems } from '../newness/select-new-items.ts';
+import { compileRule } from '../rules/index.ts';
+import { ruleItemOf } from '../delivery/rule-cache.ts';
+import type { RuleCache } from '../delivery/rule-cache.ts';
+import type { Repositories } from '../store/repositories.ts';
+import type { Platform, Subscription } from '../store/records.ts';
+
+export interface SubscriptionServiceOptions {
+  readonly repos: Repositories;
+  readonly load: typeof loadFeed;
+  readonly rules: RuleCache;
+  readonly allowPrivateUrls: boolean;
+  readonly pollIntervalSeconds: number;
+  readonly clock: () => Date;
+}
+
+export interface Workspace {
+  readonly platform: Platform;
+  readonly workspaceId: string;
+}
+
+export interface NewSubscription extends Workspace {
+  readonly channelId: string;
+  readonly channelName?: string;
+  readonly url: string;
+  readonly rule: string;
+  readonly createdBy: string;
+  /** A fixed id (config-file subscriptions keep theirs across restarts); otherwise one is made. */
+  readonly id?: string;
+}
+
+export interface PreviewedItem {
+  readonly item: Item;
+  readonly matches: boolean;
+  readonly reason: string;
+}
+
+export class SubscriptionService {
+  constructor(private readonly options: SubscriptionServiceOptions) {}
+
+  async add(request: NewSubscription): Promise<{ subscription: Subscription; itemCount: number }> {
+    const rule = validateRule(request.rule);
+    const url = normaliseFeedUrl(request.url, this.options.allowPrivateUrls);
+    const loaded = await this.loadForPerson(url);
+    const feedUrl = loaded.permanentUrl ?? loaded.url;
+    const existing = (await this.options.repos.subscriptionsOfFeed(feedUrl)).find(
+      (subscription) => subscription.platform === request.platform && subscription.channelId === request.channelId,
+    );
+    if (existing !== undefined && existing.id !== request.id) {
+      throw new HeraldError('duplicate-subscription', `channel ${request.channelId} already follows ${feedUrl} as ${existing.id}`, {
+        userMessage: `This channel already follows ${loaded.feed.title} (subscription \`${existing.id}\`). Remove it first to change its filter.`,
+      });
+    }
+    await this.recordBaseline(feedUrl, loaded.feed.title, loaded.feed.items);
+    const subscription: Subscription = {
+      id: request.id ?? newSubscriptionId(),
+      platform: request.platform,
+      workspaceId: request.workspaceId,
+      channelId: request.channelId,
+      channelName: request.channelName,
+      feedUrl,
+      feedTitle: loaded.feed.title,
+      rule,
+      createdAt: this.options.clock().toISOString(),
+      createdBy: request.createdBy,
+      paused: false,
+    };
+    await this.options.repos.subscriptions.put(subscription.id, subscription);
+    return { subscription, itemCount: loaded.feed.items.length };
+  }
+
+  /**
+   * Makes the stored subscriptions of one workspace exactly those of a config file, without fetching anything:
+   * a feed that cannot be reached now is still watched, and its first successful poll records the baseline.
+   * Kept subscriptions keep their creation time, so nothing that arrived in between is lost or re-posted.
+   */
+  async syncConfigured(workspace: Workspace, wanted: ReadonlyArray<Omit<NewSubscription, 'platform' | 'workspaceId' | 'id'> & { id: string; feedTitle?: string }>): Promise<Subscription[]> {
+    const existing = new Map((await this.list(workspace)).map((subscription) => [subscription.id, subscription]));
+    const kept: Subscription[] = [];
+    for (const request of wanted) {
+      const previous = existing.get(request.id);
+      existing.delete(request.id);
+      const feedUrl = normaliseFeedUrl(request.url, this.options.allowPrivateUrls);
+      const subscription: Subscription = {
+        id: request.id,
+        platform: workspace.platform,
+        workspaceId: workspace.workspaceId,
+        channelId: request.channelId,
+        channelName: request.channelName,
+        feedUrl,
+        feedTitle: request.feedTitle ?? previous?.feedTitle ?? feedUrl,
+        rule: validateRule(request.rule),
+        createdAt: previous?.createdAt ?? this.options.clock().toISOString(),
+        createdBy: request.createdBy,
+        paused: false,
+      };
+      await this.options.repos.subscriptions.put(subscription.id, subscription);
+      kept.push(subscription);
+    }
+    for (const stale of existing.values()) await this.options.repos.subscriptions.delete(stale.id);
+    return kept;
+  }
+
+  async list(workspace: Workspace, channelId?: string): Promise<Subscription[]> {
+    const all = await this.options.repos.subscriptions.list();
+    return all
+      .filter((s) => s.platform === workspace.platform && s.workspaceId === workspace.workspaceId)
+      .filter((s) => channelId === undefined || s.channelId === channelId)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async find(workspace: Workspace, id: string): Promise<Subscription> {
+    const subscription = await this.options.repos.subscriptions.get(id.trim());
+    if (subscription === undefined || subscription.platform !== workspace.platform || subscription.workspaceId !== workspace.workspaceId) {
+      throw new HeraldError('subscription-not-found', `no subscription ${id} in ${workspace.platform}:${workspace.workspaceId}`, {
+        userMessage: `There is no subscription \`${id}\` here. \`/feed list\` shows this server's subscriptions and their ids.`,
+      });
+    }
+    return subscription;
+  }
+
+  async remove(workspace: Workspace, id: string): Promise<Subscription> {
+    const subscription = await this.find(workspace, id);
+    await this.options.repos.subscriptions.delete(subscription.id);
+    return subscription;
+  }
+
+  async setPaused(workspace: Workspace, id: string, paused: boolean, reason?: string): Promise<Subscription> {
+    const subscription = await this.find(workspace, id);
+    const updated = await this.options.repos.subscriptions.update(subscription.id, (current) => ({
+      ...current,
+      paused,
+      pausedReason: paused ? reason : undefined,
+    }));
+    return updated ?? subscription;
+  }
+
+  /** The feed's latest items (newest first, at most `limit`), each with the rule's verdict and its reason. */
+  async preview(url: string, rule: string, limit = 10): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[] }> {
+    const source = validateRule(rule);
+    const loaded = await this.loadForPerson(normaliseFeedUrl(url, this.options.allowPrivateUrls));
+    const latest = newestFirst(loaded.feed.items).slice(0, limit);
+    const items = latest.map((item) => {
+      const verdict = this.options.rules.evaluate(source, ruleItemOf(item, loaded.feed.title));
+      return { item, matches: verdict.matches, reason: verdict.reason };
+    });
+    return { feedUrl: loaded.url, feedTitle: loaded.feed.title, itemCount: loaded.feed.items.length, items };
+  }
+
+  private async loadForPerson(url: string) {
+    const loaded = await this.options.load(url, { allowPrivate: this.options.allowPrivateUrls, discover: true });
+    if (loaded.status !== 'ok') throw new HeraldError('unexpected-not-modified', `unconditional fetch of ${url} answered not modified`);
+    return loaded;
+  }
+
+  /** The first time anyone follows a feed, what it holds now is marked seen: none of it will be posted. */
+  private async recordBaseline(feedUrl: string, title: string, items: readonly Item[]): Promise<void> {
+    const repos = this.options.repos;
+    if ((await repos.getSeenSet(feedUrl)) !== undefined) return;
+    await repos.saveSeenSet(feedUrl, selectNewItems(items, undefined).seen);
+    const now = this.options.clock();
+    const state = (await repos.getFeedState(feedUrl)) ?? { url: feedUrl, consecutiveFailures: 0 };
+    await repos.saveFeedState({
+      ...state,
+      title,
+      lastPolledAt: now.toISOString(),
+      nextPollAt: new Date(now.getTime() + this.options.pollIntervalSeconds * 1000).toISOString(),
+    });
+  }
+}
+
+/** Checks a rule and returns its text trimmed; a malformed rule throws the parser's error (position and hint). */
+export function validateRule(rule: string): string {
+  const source = rule.trim();
+  compileRule(source);
+  return source;
+}
+
+/** The validator the config loader wants: the rule's error message, or undefined when it is fine. */
+export function ruleProblem(rule: string): string | undefined {
+  try {
+    validateRule(rule);
+    return undefined;
+  } catch (error) {
+    return error instanceof HeraldError ? error.userMessage : String(error);
+  }
+}
+
+/** Accepts what people paste: surrounding <> or spaces, and a missing scheme (https is assumed). */
+export function normaliseFeedUrl(input: string, allowPrivate: boolean): string {
+  let text = input.trim().replace(/^<(.*)>$/s, '$1').trim();
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) text = `https://${text}`;
+  return checkUrlSyntax(text, { allowPrivate }).toString();
+}
+
+function newestFirst(items: readonly Item[]): Item[] {
+  const dated = items.every((item) => (item.published ?? item.updated) !== undefined);
+  if (!dated) return [...items];
+  return [...items].sort((a, b) => (b.published ?? b.updated)!.getTime() - (a.published ?? a.updated)!.getTime());
+}
+
+function newSubscriptionId(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  return [...randomBytes(6)].map((byte) => alphabet[byte % alphabet.length]).join('');
+}

@@ -1,0 +1,102 @@
+/**
+ * Starts Herald as a user would (`herald start`, a real child process) with a given environment in a fresh
+ * working directory, and lets a test read what it prints and stop or kill it.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = path.join(PROJECT_ROOT, 'bin', 'herald.js');
+
+export interface HeraldProcess {
+  readonly cwd: string;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first line (stdout or stderr) matching, after `since` characters of that stream. */
+  waitForLine(pattern: RegExp, options?: { timeoutMs?: number; stream?: 'stdout' | 'stderr' }): Promise<string>;
+  /** SIGTERM, then wait for a clean exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash, with no chance to clean up. */
+  kill(): Promise<void>;
+}
+
+export function makeWorkDirectory(files: Record<string, string> = {}): { cwd: string; remove(): void } {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'herald-e2e-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(cwd, name), text);
+  return { cwd, remove: () => rmSync(cwd, { recursive: true, force: true }) };
+}
+
+export function runHerald(args: readonly string[], options: { cwd: string; env: Record<string, string> }): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? options.cwd, HERALD_CONFIG: path.join(options.cwd, 'herald.yaml'), ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function startHeraldProcess(options: { cwd: string; env: Record<string, string>; readyPattern?: RegExp }): Promise<HeraldProcess> {
+  const child = runHerald(['start'], options);
+  const output = { stdout: '', stderr: '' };
+  const waiters = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stdout += chunk;
+    for (const wake of waiters) wake();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stderr += chunk;
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const waitForLine: HeraldProcess['waitForLine'] = (pattern, { timeoutMs = 20_000, stream } = {}) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const texts = stream === undefined ? [output.stdout, output.stderr] : [output[stream]];
+        for (const text of texts) {
+          const line = text.split('\n').find((candidate) => pattern.test(candidate));
+          if (line !== undefined) {
+            cleanup();
+            resolve(line);
+            return;
+          }
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms\n--- stdout\n${output.stdout}\n--- stderr\n${output.stderr}`));
+      }, timeoutMs);
+      const onExit = () => {
+        cleanup();
+        reject(new Error(`herald exited before printing ${pattern}\n--- stdout\n${output.stdout}\n--- stderr\n${output.stderr}`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        child.off('exit', onExit);
+      };
+      waiters.add(check);
+      child.once('exit', onExit);
+      check();
+    });
+
+  const herald: HeraldProcess = {
+    cwd: options.cwd,
+    stdout: () => output.stdout,
+    stderr: () => output.stderr,
+    waitForLine,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await waitForLine(options.readyPattern ?? /Herald started/);
+  return herald;
+}

@@ -1,0 +1,179 @@
+/**
+ * Starts the Discord emulator on 127.0.0.1 (a random port): REST under /api/v10 and the gateway at
+ * /gateway, for the real discord.js client (`new Client({ rest: { api: emulator.apiBase } })`).
+ * Returns the test-facing DiscordEmulator (types.ts). Each request is authenticated where Discord
+ * requires it, rate-limited, routed, logged; close() ends every socket.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Gateway } from './gateway.ts';
+import { InteractionStore } from './interactions.ts';
+import { RateLimiter } from './rate-limits.ts';
+import { restRoutes } from './rest-routes.ts';
+import { errors, INTENTS } from './rest-types.ts';
+import type { RestResponse, Route, RouteContext } from './rest-types.ts';
+import { autocomplete, runCommand } from './run-command.ts';
+import { EmulatorState } from './state.ts';
+import { channelObject, guildCreateObject } from './objects.ts';
+import type { DiscordEmulator, EmulatorOptions, RequestRecord } from './types.ts';
+import { waitFor } from './wait-for.ts';
+
+export type {
+  AutocompleteChoice,
+  ChannelAccess,
+  DiscordEmulator,
+  EmulatorOptions,
+  InteractionLog,
+  InteractionReply,
+  PostedMessage,
+} from './types.ts';
+
+const API_PREFIX = '/api/v10';
+const NONCE_WINDOW_MS = 5 * 60_000;
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, result: RestResponse, headers: Record<string, string>): void {
+  const text = result.body === undefined ? '' : JSON.stringify(result.body);
+  response.writeHead(result.status, { ...headers, ...(text ? { 'Content-Type': 'application/json' } : {}) });
+  response.end(text);
+}
+
+function match(routes: Route[], method: string, path: string): { route: Route; params: string[] } | 'wrong-method' | undefined {
+  let pathMatched = false;
+  for (const route of routes) {
+    const found = route.pattern.exec(path);
+    if (!found) continue;
+    if (route.method === method) return { route, params: found.slice(1) };
+    pathMatched = true;
+  }
+  return pathMatched ? 'wrong-method' : undefined;
+}
+
+export async function startDiscordEmulator(options: EmulatorOptions = {}): Promise<DiscordEmulator> {
+  const token = options.token ?? 'emulator-bot-token.for-tests-only';
+  const state = new EmulatorState();
+  const interactions = new InteractionStore(state, options.interactionDeadlineMs ?? 3000);
+  const gateway = new Gateway(state, {
+    token,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+    privilegedIntents: options.privilegedIntents ?? 0,
+  });
+  const limiter = new RateLimiter({
+    limit: options.routeLimit?.limit ?? 5,
+    windowMs: options.routeLimit?.windowMs ?? 1000,
+    globalPerSecond: options.globalLimitPerSecond ?? 50,
+  });
+  const requests: RequestRecord[] = [];
+  const context: RouteContext = { state, gateway, interactions, gatewayUrl: '', shards: options.shards ?? 1, nonceWindowMs: NONCE_WINDOW_MS };
+  const routes = restRoutes(context);
+
+  const handle = async (request: IncomingMessage): Promise<{ path: string; result: RestResponse; headers: Record<string, string> }> => {
+    const method = request.method ?? 'GET';
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (!url.pathname.startsWith(`${API_PREFIX}/`)) return { path: url.pathname, result: errors.notFound(), headers: {} };
+    const path = url.pathname.slice(API_PREFIX.length).split('/').map((s) => decodeURIComponent(s)).join('/');
+    const found = match(routes, method, path);
+    if (found === undefined) return { path, result: errors.notFound(), headers: {} };
+    if (found === 'wrong-method') return { path, result: errors.methodNotAllowed(), headers: {} };
+    const { route, params } = found;
+    if (route.auth && request.headers.authorization !== `Bot ${token}`) return { path, result: errors.unauthorized(), headers: {} };
+    const decision = limiter.check(method, path, route.global);
+    if (decision.refusal) return { path, result: { status: 429, body: decision.refusal.body }, headers: decision.headers };
+    const text = await readBody(request);
+    let body: unknown;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { path, result: errors.invalidJson(), headers: decision.headers };
+      }
+    }
+    const result = await route.handle({ method, path, query: url.searchParams, headers: request.headers, body }, params);
+    return { path, result, headers: decision.headers };
+  };
+
+  const server = createServer((request, response) => {
+    handle(request).then(
+      ({ path, result, headers }) => {
+        requests.push({ method: request.method ?? 'GET', path, status: result.status });
+        send(response, result, headers);
+      },
+      (error: unknown) => {
+        requests.push({ method: request.method ?? 'GET', path: request.url ?? '', status: 500 });
+        send(response, { status: 500, body: { message: `Emulator error: ${String(error)}`, code: 0 } }, {});
+      },
+    );
+  });
+  server.on('upgrade', (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  context.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
+  gateway.resumeUrl = `ws://127.0.0.1:${port}/gateway/resume`;
+
+  const deps = { state, gateway, interactions };
+  return {
+    apiBase: `http://127.0.0.1:${port}/api`,
+    token,
+    applicationId: state.applicationId,
+    botUserId: state.botUserId,
+    addGuild(input) {
+      const guild = state.addGuild(input);
+      gateway.dispatchToGuild(guild.id, 'GUILD_CREATE', guildCreateObject(state, guild), INTENTS.GUILDS);
+    },
+    removeGuild(guildId) {
+      const guild = state.guilds.get(guildId);
+      if (!guild?.member) return;
+      gateway.dispatchToGuild(guildId, 'GUILD_DELETE', { id: guildId }, INTENTS.GUILDS);
+      guild.member = false;
+    },
+    setChannelAccess(channelId, access) {
+      const channel = state.channels.get(channelId);
+      if (!channel) throw new Error(`unknown channel ${channelId}: add it with addGuild first`);
+      if (channel.access === access) return;
+      const before = channelObject(state, channel);
+      const wasMissing = channel.access === 'missing';
+      channel.access = access;
+      const event = access === 'missing' ? 'CHANNEL_DELETE' : wasMissing ? 'CHANNEL_CREATE' : 'CHANNEL_UPDATE';
+      gateway.dispatchToGuild(channel.guildId, event, access === 'missing' ? before : channelObject(state, channel), INTENTS.GUILDS);
+    },
+    runCommand: (input) => runCommand(deps, input),
+    autocomplete: (input) => autocomplete(deps, input),
+    interaction: (id) => interactions.log(id),
+    messages: (channelId) => (channelId === undefined ? [...state.posted] : state.posted.filter((m) => m.channelId === channelId)),
+    waitForMessages(channelId, count, timeoutMs = 5000) {
+      const current = () => state.posted.filter((m) => m.channelId === channelId);
+      return waitFor(state.changes, 'message', () => (current().length >= count ? current() : undefined), timeoutMs, () =>
+        new Error(`expected ${count} message(s) in channel ${channelId} within ${timeoutMs} ms, got ${current().length}`),
+      );
+    },
+    rateLimitNext(routeMatcher, retryAfterSeconds, limitOptions = {}) {
+      limiter.inject(routeMatcher, retryAfterSeconds, limitOptions.global ?? false);
+    },
+    dropConnections: (code = 4000) => gateway.dropConnections(code),
+    get registeredCommands() {
+      return { global: [...state.globalCommands], guild: Object.fromEntries([...state.guildCommands].map(([id, list]) => [id, [...list]])) };
+    },
+    get connectedClients() {
+      return gateway.connectedClients;
+    },
+    get requests() {
+      return [...requests];
+    },
+    async close() {
+      await gateway.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The test-facing shapes of the Discord emulator: what tests pass in (guilds, commands to run) and
+ * what they read back (accepted posts, interaction answers, the request log).
+ */
+
+export type ChannelAccess = 'ok' | 'missing' | 'forbidden' | 'hidden';
+
+export interface GuildInput {
+  id: string;
+  name: string;
+  channels: ReadonlyArray<{ id: string; name: string; type?: number }>;
+  /** Extra roles (beside @everyone and the bot's role), e.g. to pass as a ROLE option. */
+  roles?: ReadonlyArray<{ id: string; name: string }>;
+}
+
+export type OptionInput =
+  | string
+  | number
+  | boolean
+  | { channelId: string }
+  | { userId: string; name?: string }
+  | { roleId: string };
+
+export interface CommandInput {
+  guildId: string;
+  channelId: string;
+  user?: { id: string; name?: string };
+  /** The member's permissions as a bitfield (bigint or decimal string); defaults to the @everyone role's. */
+  permissions?: bigint | string;
+  name: string;
+  subcommandGroup?: string;
+  subcommand?: string;
+  options?: Record<string, OptionInput>;
+  locale?: string;
+  /** How long to wait for the bot's final answer (after a deferral: its edit); default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface AutocompleteInput extends CommandInput {
+  /** The name of the option the user is typing in; its value comes from `options` (default ''). */
+  focused: string;
+}
+
+/** A message the emulator accepted on POST /channels/{id}/messages. */
+export interface PostedMessage {
+  readonly id: string;
+  readonly channelId: string;
+  readonly authorId: string;
+  readonly timestamp: string;
+  readonly content: string;
+  readonly embeds: ReadonlyArray<Record<string, unknown>>;
+  readonly allowed_mentions?: Record<string, unknown>;
+  readonly nonce?: string | number;
+  readonly enforce_nonce?: boolean;
+  readonly flags: number;
+  readonly components: ReadonlyArray<unknown>;
+  /** The request body exactly as the bot sent it. */
+  readonly payload: Record<string, unknown>;
+}
+
+/** What the invoking user finally sees in answer to a slash command. */
+export interface InteractionReply {
+  readonly interactionId: string;
+  /** The first callback's type: 4 (reply) or 5 (deferred, then edited). */
+  readonly type: number;
+  readonly ephemeral: boolean;
+  readonly flags: number;
+  readonly content: string;
+  readonly embeds: ReadonlyArray<Record<string, unknown>>;
+  readonly allowed_mentions?: Record<string, unknown>;
+  readonly components: ReadonlyArray<unknown>;
+}
+
+export interface AutocompleteChoice {
+  name: string;
+  value: string | number;
+}
+
+/** Everything the bot did with one interaction, in order. */
+export interface InteractionLog {
+  readonly id: string;
+  readonly kind: 'command' | 'autocomplete';
+  readonly acknowledged: boolean;
+  readonly callback?: { type: number; data?: Record<string, unknown> };
+  /** The original response as it stands now (after edits); absent until acknowledged with a message. */
+  readonly original?: Readonly<Record<string, unknown>>;
+  readonly followUps: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Callbacks the emulator refused (e.g. an over-long reply), with the error it returned. */
+  readonly refused: ReadonlyArray<{ status: number; body: unknown }>;
+}
+
+export interface RequestRecord {
+  readonly method: string;
+  /** The route below /api/v10, decoded, as discord.js's `Routes` spells it (e.g. /channels/1/messages). */
+  readonly path: string;
+  readonly status: number;
+}
+
+export interface EmulatorOptions {
+  token?: string;
+  /** Per-route bucket applied to every REST route; default 5 requests per 1000 ms. */
+  routeLimit?: { limit: number; windowMs: number };
+  /** Requests per second across routes (interaction routes excluded); default 50. */
+  globalLimitPerSecond?: number;
+  /** Deadline for the first interaction callback; default 3000 ms as on Discord. */
+  interactionDeadlineMs?: number;
+  /** heartbeat_interval sent in HELLO; default 41250 ms. */
+  heartbeatIntervalMs?: number;
+  /** Privileged intents the application has enabled (GUILD_MEMBERS 1<<1, GUILD_PRESENCES 1<<8, MESSAGE_CONTENT 1<<15); default none. */
+  privilegedIntents?: number;
+  /** Recommended shard count from GET /gateway/bot; default 1. */
+  shards?: number;
+}
+
+export interface DiscordEmulator {
+  readonly apiBase: string;
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUserId: string;
+  addGuild(guild: GuildInput): void;
+  /** The bot is removed from a guild: GUILD_DELETE is dispatched and its channels answer 403/50001. */
+  removeGuild(guildId: string): void;
+  /** 'missing': deleted (404/10003); 'forbidden': visible, no SEND_MESSAGES (403/50013); 'hidden': no VIEW_CHANNEL (403/50001). */
+  setChannelAccess(channelId: string, access: ChannelAccess): void;
+  runCommand(input: CommandInput): Promise<InteractionReply>;
+  autocomplete(input: AutocompleteInput): Promise<AutocompleteChoice[]>;
+  interaction(id: string): InteractionLog | undefined;
+  messages(channelId?: string): ReadonlyArray<PostedMessage>;
+  waitForMessages(channelId: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<PostedMessage>>;
+  /** The next request whose `METHOD /path` contains the string (or matches the RegExp) gets a 429. */
+  rateLimitNext(routeMatcher: string | RegExp, retryAfterSeconds: number, options?: { global?: boolean }): void;
+  /** Drops every gateway connection with the close code (default 4000, resumable); sessions stay resumable unless 1000/1001. */
+  dropConnections(code?: number): void;
+  readonly registeredCommands: { global: unknown[]; guild: Record<string, unknown[]> };
+  readonly connectedClients: number;
+  readonly requests: ReadonlyArray<RequestRecord>;
+  close(): Promise<void>;
+}
