@@ -1,20 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openTemporaryStore } from '../../test/support/temporary-store.ts';
 import { openStore } from './open-store.ts';
 import { Repositories } from './repositories.ts';
 import type { Subscription } from './records.ts';
 
-const directories: string[] = [];
-function openTemporary(): { repos: Repositories; uri: string } {
-  const directory = mkdtempSync(path.join(tmpdir(), 'herald-store-'));
-  directories.push(directory);
-  const uri = `sqlite://${path.join(directory, 'herald.sqlite')}`;
-  return { repos: new Repositories(openStore(uri)), uri };
+const disposers: Array<() => Promise<void>> = [];
+function openTemporary() {
+  const store = openTemporaryStore();
+  disposers.push(store.dispose);
+  return store;
 }
-afterEach(() => {
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+afterEach(async () => {
+  for (const dispose of disposers.splice(0)) await dispose();
 });
 
 function subscription(id: string, feedUrl: string): Subscription {
