@@ -10,7 +10,7 @@ import type { TestItem } from '../emulators/feed-documents.ts';
 import { startFeedServer } from '../emulators/feed-server.ts';
 import type { FeedServer } from '../emulators/feed-server.ts';
 import { waitUntil } from '../support/wait-until.ts';
-import { makeWorkDirectory, startHeraldProcess } from './herald-process.ts';
+import { makeWorkDirectory, runHeraldToEnd, startHeraldProcess } from './herald-process.ts';
 import type { HeraldProcess } from './herald-process.ts';
 
 const GUILD = '100000000000000001';
@@ -220,3 +220,25 @@ describe('Discord: bad input gets a clear ephemeral answer and stores nothing', 
     expect(reply.content).toContain(feeds.url(FEED_PATH));
   });
 });
+
+describe('herald discord:register', () => {
+  it('registers /feed globally without DISCORD_GUILD_ID, and only once', async () => {
+    const emulator = await startDiscordEmulator();
+    const work = makeWorkDirectory({ 'herald.yaml': 'subscriptions: []\n' });
+    const env = { DISCORD_TOKEN: emulator.token, DISCORD_API_URL: `${emulator.apiBase}/v10/` };
+    try {
+      const first = await runHeraldToEnd(['discord:register'], work.cwd, env);
+      expect(first.stdout).toBe('Registered /feed (global).\n');
+      expect((emulator.registeredCommands.global as Array<{ name: string }>).map((c) => c.name)).toEqual(['feed']);
+      const second = await runHeraldToEnd(['discord:register'], work.cwd, env);
+      expect(second.stdout).toBe('Already up to date: /feed (global).\n');
+      const bad = await runHeraldToEnd(['discord:register'], work.cwd, { ...env, DISCORD_TOKEN: 'wrong' });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/401|Unauthorized/i);
+    } finally {
+      work.remove();
+      await emulator.close();
+    }
+  });
+});
+

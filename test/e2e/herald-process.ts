@@ -3,6 +3,7 @@
  * working directory, and lets a test read what it prints and stop or kill it.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,17 @@ export function runHerald(args: readonly string[], options: { cwd: string; env: 
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? options.cwd, HERALD_CONFIG: path.join(options.cwd, 'herald.yaml'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Runs a one-shot `herald` command and collects what it printed and its exit code. */
+export async function runHeraldToEnd(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = runHerald(args, { cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
 }
 
 export async function startHeraldProcess(options: { cwd: string; env: Record<string, string>; readyPattern?: RegExp }): Promise<HeraldProcess> {
