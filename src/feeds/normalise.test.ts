@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { buildItems, firstImageIn, resolveUrl } from './normalise.ts';
+
+describe('resolveUrl', () => {
+  it.each([
+    ['a relative path', 'b/c', 'https://e.com/a/feed', 'https://e.com/a/b/c'],
+    ['a root-relative path', '/x', 'https://e.com/a/feed', 'https://e.com/x'],
+    ['a protocol-relative URL', '//cdn.e.com/i.png', 'https://e.com/', 'https://cdn.e.com/i.png'],
+    ['surrounding whitespace', '\n  https://e.com/p  \n', undefined, 'https://e.com/p'],
+    ['an absolute URL without a base', 'http://e.com/p', undefined, 'http://e.com/p'],
+    ['a relative URL without a usable base', 'p', 'not a url', undefined],
+    ['javascript:', 'javascript:alert(1)', 'https://e.com/', undefined],
+    ['data:', 'data:text/html,hi', 'https://e.com/', undefined],
+    ['an empty reference', '   ', 'https://e.com/', undefined],
+  ])('handles %s', (_, reference, base, expected) => {
+    expect(resolveUrl(reference, base)).toBe(expected);
+  });
+});
+
+describe('firstImageIn', () => {
+  it.each([
+    ['the first real image', '<p><IMG SRC="/a.png"><img src="/b.png"></p>', 'https://e.com/a.png'],
+    ['single-quoted and unquoted sources', "<img alt='x' src='/q.png'>", 'https://e.com/q.png'],
+    ['entities in the source', '<img src="/i?a=1&amp;b=2">', 'https://e.com/i?a=1&b=2'],
+    ['past 1x1 pixels and FeedBurner furniture', '<img src="/p.gif" width="1" height="1"><img src="http://feeds.feedburner.com/~ff/x?d=1"><img src="/real.jpg">', 'https://e.com/real.jpg'],
+    ['nothing when no image has a usable source', '<img src="data:image/png;base64,AA"><img alt="no src">', undefined],
+    ['nothing for an <img that never closes', '<img src="/a.png"', undefined],
+  ])('finds %s', (_, html, expected) => {
+    expect(firstImageIn(html, 'https://e.com/feed')).toBe(expected);
+  });
+});
+
+describe('buildItems', () => {
+  it('folds titles and authors, drops empty categories and keeps only what is there', () => {
+    const [item] = buildItems(
+      [{ guid: 'g', title: '  A\n title ', author: ' Jo\n', categories: [' x ', '', 'x', 'y'], images: [], summaryText: '  plain\ttext ' }],
+      'https://e.com/feed',
+    );
+    expect(item).toEqual({ feedUrl: 'https://e.com/feed', id: 'g', title: 'A title', author: 'Jo', categories: ['x', 'y'], summary: 'plain text' });
+  });
+
+  it('prefers the HTML summary over a plain one, and the feed’s images over the content’s', () => {
+    const [item] = buildItems(
+      [{ categories: [], images: ['https://cdn.e.com/m.jpg'], summaryHtml: '<b>Bold</b> move', summaryText: 'itunes text', contentHtml: '<img src="/c.jpg">' }],
+      'https://e.com/feed',
+    );
+    expect(item).toMatchObject({ summary: 'Bold move', image: 'https://cdn.e.com/m.jpg', contentHtml: '<img src="/c.jpg">' });
+  });
+});

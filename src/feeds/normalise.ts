@@ -1,0 +1,140 @@
+/**
+ * The format-neutral end of parsing. Format parsers fill an ItemDraft (values already pulled out of their wire
+ * format, URLs already absolute); this module turns drafts into Items: plain-text summary, first image, folded
+ * title, deduplicated categories, and ids that are unique within the document (identity.ts).
+ * It also holds URL resolution (xml:base chain, then the feed URL) shared by the XML formats.
+ */
+import type { Item } from './item.ts';
+import { assignIds } from './identity.ts';
+import type { XmlElement } from './xml.ts';
+import { decodeEntities, htmlToText } from '../text/html-to-text.ts';
+
+export interface ItemDraft {
+  guid?: string | undefined;
+  title?: string | undefined;
+  link?: string | undefined;
+  published?: Date | undefined;
+  updated?: Date | undefined;
+  author?: string | undefined;
+  categories: string[];
+  /** HTML of the description/summary. */
+  summaryHtml?: string | undefined;
+  /** Plain-text summary, used when there is no summaryHtml (Atom type="text", itunes:summary, JSON summary). */
+  summaryText?: string | undefined;
+  contentHtml?: string | undefined;
+  /** Image URLs from the feed's own metadata, best first, absolute. */
+  images: string[];
+  /** Base URL for relative references inside the HTML (the <img> fallback). */
+  htmlBase?: string | undefined;
+}
+
+export function buildItems(drafts: readonly ItemDraft[], feedUrl: string): Item[] {
+  const prepared = drafts.map((draft) => {
+    const summary = summaryOf(draft);
+    return { draft, summary, title: foldWhitespace(draft.title ?? '') };
+  });
+  const ids = assignIds(
+    prepared.map(({ draft, summary, title }) => ({
+      guid: draft.guid,
+      link: draft.link,
+      title,
+      date: draft.published ?? draft.updated,
+      summary,
+    })),
+  );
+  return prepared.map(({ draft, summary, title }, index) => {
+    const item: Item = {
+      feedUrl,
+      id: ids[index] ?? '',
+      title,
+      categories: uniqueCategories(draft.categories),
+      summary,
+      ...(draft.link !== undefined && { link: draft.link }),
+      ...(draft.published !== undefined && { published: draft.published }),
+      ...(draft.updated !== undefined && { updated: draft.updated }),
+      ...(nonEmpty(draft.author) !== undefined && { author: foldWhitespace(draft.author ?? '') }),
+      ...(nonEmpty(draft.contentHtml) !== undefined && { contentHtml: draft.contentHtml }),
+    };
+    const base = draft.htmlBase ?? feedUrl;
+    const image = draft.images[0] ?? firstImageIn(draft.contentHtml, base) ?? firstImageIn(draft.summaryHtml, base);
+    return image === undefined ? item : { ...item, image };
+  });
+}
+
+function summaryOf(draft: ItemDraft): string {
+  const html = nonEmpty(draft.summaryHtml);
+  if (html !== undefined) return htmlToText(html);
+  if (nonEmpty(draft.summaryText) !== undefined) return foldWhitespace(draft.summaryText ?? '');
+  return draft.contentHtml === undefined ? '' : htmlToText(draft.contentHtml);
+}
+
+export function foldWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || !/\S/.test(text) ? undefined : text;
+}
+
+function uniqueCategories(categories: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const category of categories) {
+    const folded = foldWhitespace(category);
+    if (folded !== '') seen.add(folded);
+  }
+  return [...seen];
+}
+
+// ---- URLs ----
+
+/** Resolves a reference against a base; only http(s) results are kept (no javascript:, data:, file:). */
+export function resolveUrl(reference: string | undefined, base: string | undefined): string | undefined {
+  if (reference === undefined) return undefined;
+  const trimmed = reference.trim();
+  if (trimmed === '') return undefined;
+  try {
+    const url = base === undefined || base === '' ? new URL(trimmed) : new URL(trimmed, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The base URL in force at an element: the xml:base attributes of it and its ancestors over the feed URL. */
+export function baseOf(element: XmlElement | undefined, feedUrl: string): string {
+  const bases: string[] = [];
+  for (let node = element; node !== undefined; node = node.parent) {
+    const base = node.attrs['xml:base'];
+    if (base !== undefined) bases.push(base);
+  }
+  let resolved = feedUrl;
+  for (let index = bases.length - 1; index >= 0; index -= 1) {
+    resolved = resolveUrl(bases[index], resolved) ?? resolved;
+  }
+  return resolved;
+}
+
+// ---- images ----
+
+const SRC_ATTRIBUTE = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+const TRACKING_PIXEL = /\s(?:width|height)\s*=\s*["']?[01](?:px)?["'\s/>]/i;
+// FeedBurner's share buttons ("flares") and its tracking pixel.
+const FEED_FURNITURE = /^https?:\/\/feeds\.feedburner\.com\/~(?:ff|r)\//i;
+
+/** The first <img src> in some HTML that is not a tracking pixel or a share button, absolute. */
+export function firstImageIn(html: string | undefined, base: string): string | undefined {
+  if (html === undefined) return undefined;
+  // Tag starts by a fixed pattern, tag ends by indexOf: a '<img' that never closes costs no rescan.
+  const opening = /<img\b/gi;
+  for (let match = opening.exec(html); match !== null; match = opening.exec(html)) {
+    const close = html.indexOf('>', match.index);
+    if (close === -1) return undefined;
+    const tag = html.slice(match.index, close + 1);
+    if (TRACKING_PIXEL.test(tag)) continue;
+    const attribute = SRC_ATTRIBUTE.exec(tag);
+    const src = attribute?.[1] ?? attribute?.[2] ?? attribute?.[3];
+    const resolved = resolveUrl(src === undefined ? undefined : decodeEntities(src), base);
+    if (resolved !== undefined && !FEED_FURNITURE.test(resolved)) return resolved;
+  }
+  return undefined;
+}
