@@ -93,6 +93,6 @@ describe('herald check-config', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/subscriptions\[0\]\.url: must be an http\(s\) URL \(line 2\)/);
     expect(result.stderr).toMatch(/subscriptions\[0\]\.rule: .*position/);
-    expect(result.stderr).toMatch(/urll.*did you mean url/);
+    expect(result.stderr).toMatch(/subscriptions\[1\]\.urll: unknown key; did you mean "url"\? \(line 4\)/);
   });
 });

@@ -161,10 +161,21 @@ describe('Discord: a channel subscribes to a feed and gets only the items that m
     expect(titles(DATA_ENG)).toEqual(['Kafka 4.0 released', expect.stringContaining('Kafka is down'), 'Event streaming while we were away']);
   });
 
+  it('loses nothing and posts nothing twice when it crashes while a post is held back by Discord', async () => {
+    discord.rateLimitNext(`POST /channels/${DATA_ENG}/messages`, 60);
+    publish({ guid: 'crash', title: 'Kafka survives a crash' });
+    await herald.waitForLine(/Discord rate limit: waiting as told/);
+    await herald.kill();
+    herald = await startHerald();
+    await discord.waitForMessages(DATA_ENG, 4, 20_000);
+    await waitForPolls(2);
+    expect(titles(DATA_ENG).filter((title) => title === 'Kafka survives a crash')).toHaveLength(1);
+  });
+
   it('waits out a 429 from Discord and still posts once', async () => {
     discord.rateLimitNext(`POST /channels/${DATA_ENG}/messages`, 1);
     publish({ guid: 'limited', title: 'Kafka under rate limits' });
-    await discord.waitForMessages(DATA_ENG, 4, 20_000);
+    await discord.waitForMessages(DATA_ENG, 5, 20_000);
     await waitForPolls(2);
     expect(titles(DATA_ENG).filter((title) => title === 'Kafka under rate limits')).toHaveLength(1);
   });
@@ -174,10 +185,13 @@ describe('Discord: a channel subscribes to a feed and gets only the items that m
     expect(added.content).toContain(`<#${DOOMED}> is now subscribed`);
     discord.setChannelAccess(DOOMED, 'missing');
     publish({ guid: 'lost', title: 'Kafka for the lost channel' });
-    await discord.waitForMessages(DATA_ENG, 5, 15_000);
+    await discord.waitForMessages(DATA_ENG, 6, 15_000);
     await herald.waitForLine(/subscription paused/);
-    const list = await command('list', { channel: { channelId: DOOMED } }, MEMBER);
-    expect(list.content).toMatch(/paused: the Discord channel no longer exists/);
+    const list = await command('list', {}, MEMBER);
+    const doomedLine = list.content.split('\n').find((line) => line.includes(`<#${DOOMED}>`));
+    expect(doomedLine).toMatch(/paused: the Discord channel no longer exists/);
+    const dataEngLine = list.content.split('\n').find((line) => line.includes(`<#${DATA_ENG}>`));
+    expect(dataEngLine).not.toMatch(/paused/);
     expect(discord.messages(DOOMED)).toEqual([]);
   });
 
