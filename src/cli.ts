@@ -6,7 +6,6 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REST } from 'discord.js';
 import { commandGroups } from '../commands/index.ts';
 import { ConfigError } from './config/load-config.ts';
 import { RuleCache, ruleItemOf } from './delivery/rule-cache.ts';
@@ -18,7 +17,7 @@ import { parseFeed } from './feeds/parse.ts';
 import { createLogger } from './log.ts';
 import { readConfiguration, startHerald } from './main.ts';
 import { normaliseApiBase } from './platforms/discord/discord-adapter.ts';
-import { registerDiscordCommands } from './platforms/discord/register-commands.ts';
+import { registerWithToken } from './platforms/discord/register-commands.ts';
 import { validateRule } from './services/subscription-service.ts';
 import { truncateText } from './format/truncate.ts';
 
@@ -139,11 +138,13 @@ async function runDiscordRegister(): Promise<number> {
     process.stderr.write('herald: set DISCORD_TOKEN (in the environment or .env) to register commands.\n');
     return 1;
   }
-  const api = normaliseApiBase(env.discordApiUrl);
-  const rest = new REST(api === undefined ? {} : { api }).setToken(env.discordToken);
-  const application = (await rest.get('/applications/@me')) as { id: string };
-  const log = createLogger({ level: env.logLevel });
-  const result = await registerDiscordCommands({ rest, applicationId: application.id, guildId: env.discordGuildId, groups: commandGroups, log });
+  const result = await registerWithToken({
+    token: env.discordToken,
+    apiUrl: normaliseApiBase(env.discordApiUrl),
+    guildId: env.discordGuildId,
+    groups: commandGroups,
+    log: createLogger({ level: env.logLevel }),
+  });
   process.stdout.write(`${result.changed ? 'Registered' : 'Already up to date:'} /feed (${result.scope}).\n`);
   return 0;
 }

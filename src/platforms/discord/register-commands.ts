@@ -32,6 +32,13 @@ export async function registerDiscordCommands(options: RegisterOptions): Promise
   return { changed: true, scope };
 }
 
+/** `herald discord:register`: logs in over REST only, finds the application, and registers. */
+export async function registerWithToken(options: Omit<RegisterOptions, 'rest' | 'applicationId'> & { token: string; apiUrl?: string }) {
+  const rest = new REST(options.apiUrl === undefined ? {} : { api: options.apiUrl }).setToken(options.token);
+  const application = (await rest.get(Routes.currentApplication())) as { id: string };
+  return registerDiscordCommands({ ...options, rest, applicationId: application.id });
+}
+
 /** Compares the fields Herald sets; Discord adds ids, versions and defaults of its own to what it returns. */
 function sameCommands(existing: readonly DiscordCommandJson[], wanted: readonly DiscordCommandJson[]): boolean {
   const fingerprint = (commands: readonly DiscordCommandJson[]) =>
