@@ -195,6 +195,22 @@ describe('Discord: a channel subscribes to a feed and gets only the items that m
     expect(discord.messages(DOOMED)).toEqual([]);
   });
 
+  it('pauses and resumes: items that arrive while paused are not posted, later ones are', async () => {
+    const id = (await command('list', {}, MEMBER)).content.split('\n').find((line) => line.includes(`<#${DATA_ENG}>`))?.match(/`(\w+)`/)?.[1];
+    expect(id).toBeDefined();
+    const refused = await command('pause', { subscription: id! }, MEMBER);
+    expect(refused.content).toMatch(/Only people who can manage this server/);
+    expect((await command('pause', { subscription: id! })).content).toMatch(/Paused/);
+    publish({ guid: 'paused', title: 'Kafka while paused' });
+    await waitForPolls(2);
+    expect((await command('resume', { subscription: id! })).content).toMatch(/Resumed/);
+    publish({ guid: 'resumed', title: 'Kafka after resume' });
+    await discord.waitForMessages(DATA_ENG, 7, 15_000);
+    await waitForPolls(1);
+    expect(titles(DATA_ENG).slice(-1)).toEqual(['Kafka after resume']);
+    expect(titles(DATA_ENG)).not.toContain('Kafka while paused');
+  });
+
   it('stops posting after /feed remove, and autocompletes the subscription', async () => {
     const choices = await discord.autocomplete({ guildId: GUILD, channelId: DATA_ENG, user: ADMIN, permissions: MANAGE_GUILD, name: 'feed', subcommand: 'remove', focused: 'subscription', options: { subscription: '' } });
     expect(choices).toHaveLength(2);
@@ -213,8 +229,11 @@ describe('Discord: bad input gets a clear ephemeral answer and stores nothing', 
     { name: 'a non-http URL', url: 'ftp://blog.test/feed.xml', filter: '', answer: /Only http and https/ },
     { name: 'a malformed filter', url: '@FEED', filter: 'kafka "event streaming', answer: /position \d+/ },
     { name: 'a URL that answers 404', url: '@/missing.xml', filter: '', answer: /404/ },
+    { name: 'an unreachable server', url: 'http://127.0.0.1:9/feed.xml', filter: '', answer: /refused the connection/ },
+    { name: 'something that is not a feed', url: '@/data.json', filter: '', answer: /not .*feed/i },
     { name: 'a web page without a feed', url: '@/page.html', filter: '', answer: /web page, not a feed/ },
   ])('refuses $name', async ({ url, filter, answer }) => {
+    feeds.setResponse('/data.json', { status: 200, headers: { 'content-type': 'application/json' }, body: '{"rows":[1,2,3]}' });
     feeds.setResponse('/page.html', { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><html><head><title>Hi</title></head><body>Hello</body></html>' });
     const target = url === '@FEED' ? feeds.url(FEED_PATH) : url.startsWith('@') ? feeds.url(url.slice(1)) : url;
     const before = (await command('list', { channel: { channelId: GENERAL } }, MEMBER)).content;
