@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTemporaryStore } from '../../test/support/temporary-store.ts';
+import { describe, expect, it } from 'vitest';
+import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { combineListeners } from '../activity.ts';
 import type { Message } from '../format/message.ts';
 import { createSilentLogger } from '../log.ts';
@@ -7,10 +7,7 @@ import type { Delivery, Subscription } from '../store/records.ts';
 import { OutboxDeliverer } from './deliver-outbox.ts';
 import type { MessageSender, SendOutcome } from './message-sender.ts';
 
-const disposers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
-});
+const openStore = useTemporaryStores();
 
 /** A sender that answers from a script and records what it was asked to send. */
 class ScriptedSender implements MessageSender {
@@ -39,8 +36,7 @@ function delivery(id: string, subscriptionId: string, channelId: string, created
 }
 
 async function setUp(answer: (channelId: string, message: Message) => SendOutcome) {
-  const store = openTemporaryStore();
-  disposers.push(store.dispose);
+  const store = openStore();
   const sender = new ScriptedSender(answer);
   const paused: string[] = [];
   const deliverer = new OutboxDeliverer(store.repos, new Map([['discord', sender]]), createSilentLogger(), combineListeners([{ subscriptionPaused: (event) => paused.push(event.subscription.id) }]), () => NOW);

@@ -1,8 +1,9 @@
 import net from 'node:net';
 import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { startFeedServer } from '../../test/emulators/feed-server.ts';
+import { useFeedServer } from '../../test/support/use-feed-server.ts';
 import type { FeedServer } from '../../test/emulators/feed-server.ts';
 import { makeRss } from '../../test/emulators/feed-documents.ts';
 import { createGuardedLookup } from '../net/address-guard.ts';
@@ -12,13 +13,7 @@ import type { FetchOptions } from './fetch.ts';
 const RSS = makeRss([{ title: 'First post', link: 'https://example.com/1', pubDate: new Date('2024-05-01T10:00:00Z') }]);
 const LOCAL: FetchOptions = { allowPrivate: true };
 
-let server: FeedServer;
-beforeAll(async () => {
-  server = await startFeedServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useFeedServer();
 beforeEach(() => server.clearRequests());
 
 async function fetchError(url: string, options: FetchOptions = LOCAL): Promise<FetchError> {

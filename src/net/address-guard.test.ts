@@ -3,6 +3,7 @@ import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HeraldError } from '../errors.ts';
 import { checkUrlSyntax, createGuardedLookup, isPrivateAddress } from './address-guard.ts';
+import { catchError } from '../../test/support/catch-error.ts';
 
 describe('isPrivateAddress', () => {
   const privateAddresses: ReadonlyArray<readonly [string, string]> = [
@@ -105,7 +106,7 @@ describe('checkUrlSyntax', () => {
     ['https://user:secret@example.com/feed', 'user name or password'],
     ['https://token@example.com/feed', 'user name or password'],
   ])('refuses %s as invalid-url', (input, userText) => {
-    const error = catchError(() => checkUrlSyntax(input));
+    const error = catchHeraldError(() => checkUrlSyntax(input));
     expect(error.code).toBe('invalid-url');
     expect(error.userMessage).toContain(userText);
   });
@@ -126,7 +127,7 @@ describe('checkUrlSyntax', () => {
     'http://192.168.0.1./',
     'https://[fe80::1]/',
   ])('refuses the private literal %s as blocked-address', (input) => {
-    const error = catchError(() => checkUrlSyntax(input));
+    const error = catchHeraldError(() => checkUrlSyntax(input));
     expect(error.code).toBe('blocked-address');
     expect(error.userMessage).toContain('That address is on a private network');
   });
@@ -209,12 +210,6 @@ describe('createGuardedLookup', () => {
   });
 });
 
-function catchError(run: () => unknown): HeraldError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HeraldError) return error;
-    throw error;
-  }
-  throw new Error('expected a HeraldError');
+function catchHeraldError(run: () => unknown): HeraldError {
+  return catchError(run, HeraldError);
 }

@@ -2,12 +2,11 @@
  * One poll of one feed through the real data path (fetch from a local server, parse, newness, rules, outbox)
  * into a real SQLite store.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeRss } from '../../test/emulators/feed-documents.ts';
 import type { TestItem } from '../../test/emulators/feed-documents.ts';
-import { startFeedServer } from '../../test/emulators/feed-server.ts';
-import type { FeedServer } from '../../test/emulators/feed-server.ts';
-import { openTemporaryStore } from '../../test/support/temporary-store.ts';
+import { useFeedServer } from '../../test/support/use-feed-server.ts';
+import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { combineListeners } from '../activity.ts';
 import { RuleCache } from '../delivery/rule-cache.ts';
 import { loadFeed } from '../feeds/load-feed.ts';
@@ -17,17 +16,8 @@ import type { Subscription } from '../store/records.ts';
 import { pollFeed } from './poll-feed.ts';
 import type { PollDependencies } from './poll-feed.ts';
 
-let server: FeedServer;
-beforeAll(async () => {
-  server = await startFeedServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-const disposers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
-});
+const server = useFeedServer();
+const openStore = useTemporaryStores();
 
 const SUBSCRIBED_AT = new Date('2026-11-21T10:00:00Z');
 let now = new Date('2026-11-21T12:00:00Z');
@@ -49,8 +39,7 @@ function dependencies(repos: Repositories, failures: unknown[] = []): PollDepend
 }
 
 async function setUp(path: string, rules: Record<string, string>) {
-  const store = openTemporaryStore();
-  disposers.push(store.dispose);
+  const store = openStore();
   let index = 0;
   for (const [channel, rule] of Object.entries(rules)) {
     index += 1;

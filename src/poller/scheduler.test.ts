@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeRss } from '../../test/emulators/feed-documents.ts';
-import { startFeedServer } from '../../test/emulators/feed-server.ts';
-import type { FeedServer } from '../../test/emulators/feed-server.ts';
-import { openTemporaryStore } from '../../test/support/temporary-store.ts';
+import { useFeedServer } from '../../test/support/use-feed-server.ts';
+import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { combineListeners } from '../activity.ts';
 import { OutboxDeliverer } from '../delivery/deliver-outbox.ts';
 import type { MessageSender, SendOutcome } from '../delivery/message-sender.ts';
@@ -13,17 +12,8 @@ import { createSilentLogger } from '../log.ts';
 import type { Subscription } from '../store/records.ts';
 import { Scheduler } from './scheduler.ts';
 
-let server: FeedServer;
-beforeAll(async () => {
-  server = await startFeedServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-const disposers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
-});
+const server = useFeedServer();
+const openStore = useTemporaryStores();
 
 class RecordingSender implements MessageSender {
   readonly platform = 'discord' as const;
@@ -37,8 +27,7 @@ class RecordingSender implements MessageSender {
 describe('Scheduler', () => {
   it('fetches a feed once per interval however many channels follow it, and posts to each', async () => {
     let now = new Date('2026-11-21T12:00:00Z');
-    const store = openTemporaryStore();
-    disposers.push(store.dispose);
+    const store = openStore();
     const { repos } = store;
     const url = server.url('/shared.xml');
     for (const channel of ['a', 'b', 'c']) {

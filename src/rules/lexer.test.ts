@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { lexRule, type Token } from './lexer.ts';
 import { RuleSyntaxError } from './rule-syntax-error.ts';
+import { catchError } from '../../test/support/catch-error.ts';
 
 /** `kind:text@position`, short enough to read a whole token list on one line. */
 function show(token: Token): string {
@@ -70,7 +71,7 @@ describe('lexRule', () => {
     ['title:-rust', 6, 'Misplaced -'],
     ['/k8s', 0, 'Unclosed regular expression'],
   ])('refuses %j at position %i', (source, position, problem) => {
-    const error = catchError(() => lexRule(source));
+    const error = catchRuleError(() => lexRule(source));
     expect(error).toBeInstanceOf(RuleSyntaxError);
     expect(error).toMatchObject({ position, code: 'rule-syntax' });
     expect(error.message.startsWith(problem)).toBe(true);
@@ -83,16 +84,10 @@ describe('lexRule', () => {
     ['foo:bar', 'put it in quotes: "foo:bar"'],
     ['title:-rust', 'like -title:rust'],
   ])('hints for %j', (source, hint) => {
-    expect(catchError(() => lexRule(source)).hint).toContain(hint);
+    expect(catchRuleError(() => lexRule(source)).hint).toContain(hint);
   });
 });
 
-function catchError(run: () => unknown): RuleSyntaxError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RuleSyntaxError) return error;
-    throw error;
-  }
-  throw new Error('expected a RuleSyntaxError');
+function catchRuleError(run: () => unknown): RuleSyntaxError {
+  return catchError(run, RuleSyntaxError);
 }

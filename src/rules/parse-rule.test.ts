@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import type { RuleNode } from './ast.ts';
 import { MAX_NESTING, parseRule } from './parse-rule.ts';
 import { RuleSyntaxError } from './rule-syntax-error.ts';
+import { catchError } from '../../test/support/catch-error.ts';
 
 /** The tree with every operator spelled out, so precedence is visible. */
 function show(node: RuleNode | null): string {
@@ -21,14 +22,8 @@ function show(node: RuleNode | null): string {
   }
 }
 
-function catchError(run: () => unknown): RuleSyntaxError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RuleSyntaxError) return error;
-    throw error;
-  }
-  throw new Error('expected a RuleSyntaxError');
+function catchRuleError(run: () => unknown): RuleSyntaxError {
+  return catchError(run, RuleSyntaxError);
 }
 
 describe('parseRule', () => {
@@ -116,7 +111,7 @@ describe('parseRule', () => {
     ['title:/\\bk8s\\b/i', 6, 'Regular expressions are not supported yet', 'search for words instead, like title:k8s, or put the text in quotes: "/\\bk8s\\b/i"'],
     ['\u0301', 0, 'Nothing to search for', 'use letters, digits or symbols in the term'],
   ])('refuses %j at position %i: %s', (source, position, problem, hint) => {
-    const error = catchError(() => parseRule(source));
+    const error = catchRuleError(() => parseRule(source));
     expect(error.position).toBe(position);
     expect(error.hint).toBe(hint);
     expect(error.message.startsWith(`${problem} at position ${position + 1}`)).toBe(true);

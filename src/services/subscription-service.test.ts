@@ -1,31 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRss } from '../../test/emulators/feed-documents.ts';
-import { startFeedServer } from '../../test/emulators/feed-server.ts';
-import type { FeedServer } from '../../test/emulators/feed-server.ts';
-import { openTemporaryStore } from '../../test/support/temporary-store.ts';
+import { useFeedServer } from '../../test/support/use-feed-server.ts';
+import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { RuleCache } from '../delivery/rule-cache.ts';
 import { loadFeed } from '../feeds/load-feed.ts';
 import { SubscriptionService } from './subscription-service.ts';
 
-let server: FeedServer;
-beforeAll(async () => {
-  server = await startFeedServer();
+const server = useFeedServer();
+beforeAll(() => {
   server.setFeed('/feed.xml', makeRss([
     { guid: '1', title: 'Kafka in production', pubDate: new Date('2026-11-20T10:00:00Z') },
     { guid: '2', title: 'Gardening', pubDate: new Date('2026-11-21T10:00:00Z') },
   ], { title: 'Service Feed' }));
 });
-afterAll(async () => {
-  await server.close();
-});
-const disposers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
-});
+const openStore = useTemporaryStores();
 
 function makeService(allowPrivateUrls = true) {
-  const store = openTemporaryStore();
-  disposers.push(store.dispose);
+  const store = openStore();
   const service = new SubscriptionService({ repos: store.repos, load: loadFeed, rules: new RuleCache(), allowPrivateUrls, pollIntervalSeconds: 600, clock: () => new Date('2026-11-21T12:00:00Z') });
   return { service, repos: store.repos };
 }

@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTemporaryStore } from '../../test/support/temporary-store.ts';
+import { describe, expect, it } from 'vitest';
+import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { openStore } from './open-store.ts';
 import { Repositories } from './repositories.ts';
 import type { Subscription } from './records.ts';
 
-const disposers: Array<() => Promise<void>> = [];
-function openTemporary() {
-  const store = openTemporaryStore();
-  disposers.push(store.dispose);
-  return store;
-}
-afterEach(async () => {
-  for (const dispose of disposers.splice(0)) await dispose();
-});
+const openTemporary = useTemporaryStores();
 
 function subscription(id: string, feedUrl: string): Subscription {
   return {
