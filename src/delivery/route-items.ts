@@ -73,6 +73,9 @@ function decide(
   context: RoutingContext,
   evaluate: () => { matches: boolean; reason: string },
 ): { deliver: boolean; reason: string } {
+  if (subscription.skipItemIds?.includes(item.id)) {
+    return { deliver: false, reason: 'it was already in the feed when the subscription was made' };
+  }
   const dated = item.published ?? item.updated;
   if (dated !== undefined) {
     if (dated.getTime() < Date.parse(subscription.createdAt) - SUBSCRIPTION_GRACE_MS) {

@@ -4,6 +4,10 @@ import { useFeedServer } from '../../test/support/use-feed-server.ts';
 import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { RuleCache } from '../delivery/rule-cache.ts';
 import { loadFeed } from '../feeds/load-feed.ts';
+import { combineListeners } from '../activity.ts';
+import { createSilentLogger } from '../log.ts';
+import { pollFeed } from '../poller/poll-feed.ts';
+import type { Repositories } from '../store/repositories.ts';
 import { SubscriptionService } from './subscription-service.ts';
 
 const server = useFeedServer();
@@ -73,4 +77,39 @@ describe('SubscriptionService', () => {
     const { subscription } = await service.add(request({ url: `<${server.url('/feed.xml')}>` }));
     expect(subscription.feedUrl).toBe(server.url('/feed.xml'));
   });
+
+  it('never gives a new subscription what the feed held when it was made, while others still get their unseen items', async () => {
+    const { service, repos } = makeService();
+    const url = server.url('/shared.xml');
+    const undated = (id: string) => ({ guid: id, title: `Kafka ${id}` });
+    server.setFeed('/shared.xml', makeRss([undated('1')]));
+    const first = await service.add(request({ url, channelId: 'first' }));
+    server.setFeed('/shared.xml', makeRss([undated('2'), undated('1')]));
+    const second = await service.add(request({ url, channelId: 'second' }));
+    expect(second.subscription.skipItemIds).toEqual(['2']);
+
+    const routed = await pollOnce(repos, url);
+    expect(routed).toEqual([`${first.subscription.id} 2`]);
+  });
+
+  it('refreshes a seen set that went stale while nobody followed the feed', async () => {
+    const { service, repos } = makeService();
+    const url = server.url('/stale.xml');
+    server.setFeed('/stale.xml', makeRss([{ guid: '1', title: 'Kafka one' }]));
+    const earlier = await service.add(request({ url }));
+    await service.remove(guild, earlier.subscription.id);
+    server.setFeed('/stale.xml', makeRss([{ guid: '3', title: 'Kafka three' }, { guid: '2', title: 'Kafka two' }, { guid: '1', title: 'Kafka one' }]));
+    await service.add(request({ url }));
+    expect(await pollOnce(repos, url)).toEqual([]);
+  });
 });
+
+/** Polls the feed once through the real poller and returns the deliveries it queued, as "subscription item". */
+async function pollOnce(repos: Repositories, url: string): Promise<string[]> {
+  await repos.saveFeedState({ url, consecutiveFailures: 0 });
+  await pollFeed(url, {
+    repos, load: loadFeed, rules: new RuleCache(), log: createSilentLogger(), activity: combineListeners([]),
+    allowPrivateUrls: true, pollIntervalSeconds: 600, maxItemAgeDays: 7, clock: () => new Date('2026-11-21T12:05:00Z'),
+  });
+  return (await repos.outbox.list()).map((delivery) => `${delivery.subscriptionId} ${delivery.itemId}`);
+}

@@ -61,7 +61,7 @@ export class SubscriptionService {
         userMessage: `This channel already follows ${loaded.feed.title} (subscription \`${existing.id}\`). Remove it first to change its filter.`,
       });
     }
-    await this.recordBaseline(feedUrl, loaded.feed.title, loaded.feed.items);
+    const skipItemIds = await this.recordBaseline(feedUrl, loaded.feed.title, loaded.feed.items);
     const subscription: Subscription = {
       id: request.id ?? newSubscriptionId(),
       platform: request.platform,
@@ -74,6 +74,7 @@ export class SubscriptionService {
       createdAt: this.options.clock().toISOString(),
       createdBy: request.createdBy,
       paused: false,
+      ...(skipItemIds.length > 0 ? { skipItemIds } : {}),
     };
     await this.options.repos.subscriptions.put(subscription.id, subscription);
     return { subscription, itemCount: loaded.feed.items.length };
@@ -163,11 +164,19 @@ export class SubscriptionService {
     return loaded;
   }
 
-  /** The first time anyone follows a feed, what it holds now is marked seen: none of it will be posted. */
-  private async recordBaseline(feedUrl: string, title: string, items: readonly Item[]): Promise<void> {
+  /**
+   * Makes sure nothing the feed holds now is ever posted to a new subscription. With nobody else following the
+   * feed, its items are simply marked seen (the first time, this is the baseline; later, it refreshes a seen set
+   * that went stale while nobody polled). With others following it, the few items not yet seen must still reach
+   * them, so they are returned to be skipped for the new subscription alone.
+   */
+  private async recordBaseline(feedUrl: string, title: string, items: readonly Item[]): Promise<string[]> {
     const repos = this.options.repos;
-    if ((await repos.getSeenSet(feedUrl)) !== undefined) return;
-    await repos.saveSeenSet(feedUrl, selectNewItems(items, undefined).seen);
+    const seen = await repos.getSeenSet(feedUrl);
+    const newness = selectNewItems(items, seen);
+    const othersFollow = (await repos.subscriptionsOfFeed(feedUrl)).some((subscription) => !subscription.paused);
+    if (seen !== undefined && othersFollow) return newness.newItems.map((item) => item.id);
+    await repos.saveSeenSet(feedUrl, newness.seen);
     const now = this.options.clock();
     const state = (await repos.getFeedState(feedUrl)) ?? { url: feedUrl, consecutiveFailures: 0 };
     await repos.saveFeedState({
@@ -176,6 +185,7 @@ export class SubscriptionService {
       lastPolledAt: now.toISOString(),
       nextPollAt: new Date(now.getTime() + this.options.pollIntervalSeconds * 1000).toISOString(),
     });
+    return [];
   }
 }
 

@@ -21,6 +21,8 @@ export const subscriptionSchema = z.object({
   createdBy: z.string(),
   paused: z.boolean(),
   pausedReason: z.string().optional(),
+  /** Items that were in the feed when this subscription was made but not yet seen by the feed's other followers. */
+  skipItemIds: z.array(z.string()).optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
