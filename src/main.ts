@@ -62,7 +62,10 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     const discord = new DiscordAdapter({
       token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, log: log.child({ module: 'discord' }),
     });
-    await discord.start();
+    await discord.start().catch(async (error: unknown) => {
+      await repos.close();
+      throw error;
+    });
     senders.set('discord', discord.sender);
     stops.push(() => discord.stop());
   } else {

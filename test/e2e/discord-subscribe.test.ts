@@ -254,6 +254,21 @@ describe('Discord: bad input gets a clear ephemeral answer and stores nothing', 
   });
 });
 
+describe('starting with a bad Discord setup', () => {
+  it('says clearly that the token was refused, and exits', async () => {
+    const emulator = await startDiscordEmulator();
+    const work = makeWorkDirectory({ 'herald.yaml': 'subscriptions: []\n' });
+    try {
+      const result = await runHeraldToEnd(['start'], work.cwd, { DISCORD_TOKEN: 'not-the-token', DISCORD_API_URL: emulator.apiBase });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/herald: Discord refused DISCORD_TOKEN/);
+    } finally {
+      work.remove();
+      await emulator.close();
+    }
+  });
+});
+
 describe('herald discord:register', () => {
   it('registers /feed globally without DISCORD_GUILD_ID, and only once', async () => {
     const emulator = await startDiscordEmulator();

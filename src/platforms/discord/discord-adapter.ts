@@ -5,6 +5,7 @@
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { CommandGroupDefinition } from '../../commands/definition.ts';
+import { HeraldError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
 import { DiscordSender } from './discord-sender.ts';
@@ -41,7 +42,12 @@ export class DiscordAdapter {
     client.on(Events.Warn, (message) => log.warn('Discord client warning', { message }));
     client.rest.on('rateLimited', (info) => log.warn('Discord rate limit: waiting as told', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-    await client.login(options.token);
+    try {
+      await client.login(options.token);
+    } catch (error) {
+      await client.destroy();
+      throw loginError(error, options.apiUrl);
+    }
     await ready;
     log.info('Discord connected', { user: client.user?.tag, guilds: client.guilds.cache.size });
     await registerDiscordCommands({ rest: client.rest, applicationId: client.application!.id, guildId: options.guildId, groups: options.groups, log });
@@ -50,6 +56,17 @@ export class DiscordAdapter {
   async stop(): Promise<void> {
     await this.client.destroy();
   }
+}
+
+function loginError(error: unknown, apiUrl: string | undefined): HeraldError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const invalidToken = /token/i.test(detail) || (error as { status?: number }).status === 401;
+  return new HeraldError('discord-login', `Discord login failed via ${apiUrl ?? 'https://discord.com/api'}: ${detail}`, {
+    cause: error,
+    userMessage: invalidToken
+      ? 'Discord refused DISCORD_TOKEN. Copy the bot token again from the Developer Portal (Bot, Reset Token) into .env.'
+      : `Could not reach Discord${apiUrl ? ` at ${apiUrl} (DISCORD_API_URL)` : ''}: ${detail}`,
+  });
 }
 
 /** Accepts the base with or without a trailing slash or /v10, as people paste it. */
