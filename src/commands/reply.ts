@@ -23,9 +23,15 @@ export function reply(lines: readonly Line[], options: { ephemeral?: boolean } =
   return { lines, ephemeral: options.ephemeral ?? true };
 }
 
-/** A user-facing error message as a reply; a multi-line one (a caret under a rule's fault) stays monospace to line up. */
+/**
+ * A user-facing error message as a reply. A multi-line one (a caret under a rule's fault) stays monospace to line
+ * up; in a one-line one, `backquoted` parts become code spans.
+ */
 export function errorReply(message: string): Reply {
-  return reply(message.includes('\n') ? [[{ preformatted: message }]] : [[message]]);
+  if (message.includes('\n')) return reply([[{ preformatted: message }]]);
+  const parts = message.split(/`([^`\n]+)`/);
+  const spans = parts.map((part, index): Span => (index % 2 === 1 ? { code: part } : part)).filter((span) => span !== '');
+  return reply([spans]);
 }
 
 /** The reply's text without markup, for logs and the console. */

@@ -3,7 +3,7 @@ import { HeraldError } from '../errors.ts';
 import { createSilentLogger } from '../log.ts';
 import type { SubscriptionService } from '../services/subscription-service.ts';
 import type { CommandContext, CommandGroupDefinition } from './definition.ts';
-import { reply, replyToPlainText } from './reply.ts';
+import { errorReply, reply, replyToPlainText } from './reply.ts';
 import { runCommand } from './run-command.ts';
 
 const calls: string[] = [];
@@ -46,6 +46,11 @@ describe('runCommand', () => {
   it("answers with a user error's own message, and a generic one for a bug", async () => {
     expect(await run('boom', false)).toBe('That URL is not a feed.');
     expect(await run('bug', false)).toMatch(/went wrong on our side/);
+  });
+
+  it('shows `quoted` parts of an error as code and keeps a caret diagram monospace', () => {
+    expect(errorReply('No subscription `ab12` here.').lines).toEqual([['No subscription ', { code: 'ab12' }, ' here.']]);
+    expect(errorReply('Unclosed quote: "x\n                ^ here').lines).toEqual([[{ preformatted: 'Unclosed quote: "x\n                ^ here' }]]);
   });
 
   it('names the known subcommands for an unknown one', async () => {

@@ -97,6 +97,14 @@ describe('Discord: a channel subscribes to a feed and gets only the items that m
     expect(list.content).toMatch(/No subscriptions here yet/);
   });
 
+  it('lets a member with Administrator (but not Manage Server) manage subscriptions', async () => {
+    const answer = await discord.runCommand({
+      guildId: GUILD, channelId: DATA_ENG, user: { id: '300000000000000003', name: 'owner' }, permissions: 1n << 3n,
+      name: 'feed', subcommand: 'pause', options: { subscription: 'nope42' },
+    });
+    expect(answer.content).toMatch(/There is no subscription `nope42` here/);
+  });
+
   it('subscribes #data-eng and says the feed title, its item count and that those are not posted', async () => {
     const answer = await command('add', { url: feeds.url(FEED_PATH), filter: 'kafka OR "event streaming"' });
     expect(answer.ephemeral).toBe(true);
