@@ -68,13 +68,12 @@ export class Scheduler {
   private async dueFeeds(): Promise<string[]> {
     const now = this.pollDependencies.clock().getTime();
     const urls = new Set((await this.repos.subscriptions.list()).map((subscription) => subscription.feedUrl));
-    const due: string[] = [];
-    for (const url of urls) {
-      if (this.polling.has(url)) continue;
-      const state = await this.repos.getFeedState(url);
-      if (state?.nextPollAt === undefined || Date.parse(state.nextPollAt) <= now) due.push(url);
-    }
-    return due;
+    const nextPoll = new Map((await this.repos.feeds.list()).map((state) => [state.url, state.nextPollAt]));
+    return [...urls].filter((url) => {
+      if (this.polling.has(url)) return false;
+      const next = nextPoll.get(url);
+      return next === undefined || Date.parse(next) <= now;
+    });
   }
 
   private async poll(url: string): Promise<void> {
