@@ -9,7 +9,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
 import { parseDurationSeconds, SECONDS_PER_DAY } from './duration.ts';
-import { isHttpUrl } from './is-http-url.ts';
+import { isHttpUrl } from '../net/http-url.ts';
 import { suggestName } from './suggest-name.ts';
 
 export interface ParseConfigOptions {

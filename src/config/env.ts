@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { LOG_LEVELS } from '../log.ts';
 import { ConfigError } from './config-error.ts';
 import { parseDurationSeconds, SECONDS_PER_DAY } from './duration.ts';
-import { isHttpUrl } from './is-http-url.ts';
+import { isHttpUrl } from '../net/http-url.ts';
 import { suggestName } from './suggest-name.ts';
 
 export const DEFAULT_CONFIG_PATH = 'config/herald.yaml';

@@ -4,6 +4,7 @@
  * web page from a feed document (`looksLikeHtml`). A tolerant one-pass tag scanner, not a DOM:
  * pages are often invalid, and only <link> and <base> tags matter here.
  */
+import { resolveUrl } from '../net/http-url.ts';
 
 const FEED_TYPES = new Set([
   'application/rss+xml',
@@ -29,12 +30,12 @@ export function discoverFeedLinks(html: string, pageUrl: string): string[] {
     if (href === undefined || href === '') continue;
     if (name === 'base') {
       // Only the first <base href> counts, as in browsers.
-      if (!baseSeen) base = resolve(href, pageUrl) ?? pageUrl;
+      if (!baseSeen) base = resolveUrl(href, pageUrl) ?? pageUrl;
       baseSeen = true;
       continue;
     }
     if (!isFeedLink(attributes)) continue;
-    const absolute = resolve(href, base);
+    const absolute = resolveUrl(href, base);
     if (absolute !== undefined && !found.includes(absolute)) found.push(absolute);
   }
   return found;
@@ -140,15 +141,6 @@ function decodeEntities(text: string): string {
   });
 }
 
-/** `href` made absolute against `base`, when it is an http(s) URL. */
-function resolve(href: string, base: string): string | undefined {
-  try {
-    const url = new URL(href, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * True when `text` is a web page rather than a feed: after any byte order mark, XML declaration,

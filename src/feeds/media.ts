@@ -3,7 +3,8 @@
  * media:thumbnail, media:content that is an image, enclosure (RSS <enclosure> or Atom rel="enclosure")
  * that is an image, itunes:image. Each URL is resolved against its element's xml:base and the feed URL.
  */
-import { baseOf, resolveUrl } from './normalise.ts';
+import { baseOf } from './normalise.ts';
+import { resolveUrl } from '../net/http-url.ts';
 import type { XmlElement } from './xml.ts';
 import { childElements } from './xml-read.ts';
 

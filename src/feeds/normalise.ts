@@ -8,6 +8,7 @@ import type { Item } from './item.ts';
 import { assignIds } from './identity.ts';
 import type { XmlElement } from './xml.ts';
 import { decodeEntities, htmlToText } from '../text/html-to-text.ts';
+import { resolveUrl } from '../net/http-url.ts';
 
 export interface ItemDraft {
   guid?: string | undefined;
@@ -87,18 +88,6 @@ function uniqueCategories(categories: readonly string[]): string[] {
 
 // ---- URLs ----
 
-/** Resolves a reference against a base; only http(s) results are kept (no javascript:, data:, file:). */
-export function resolveUrl(reference: string | undefined, base: string | undefined): string | undefined {
-  if (reference === undefined) return undefined;
-  const trimmed = reference.trim();
-  if (trimmed === '') return undefined;
-  try {
-    const url = base === undefined || base === '' ? new URL(trimmed) : new URL(trimmed, base);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The base URL in force at an element: the xml:base attributes of it and its ancestors over the feed URL. */
 export function baseOf(element: XmlElement | undefined, feedUrl: string): string {

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { ParsedFeed } from './item.ts';
 import { parseFeedDate } from './dates.ts';
-import { buildItems, resolveUrl, type ItemDraft } from './normalise.ts';
+import { buildItems, type ItemDraft } from './normalise.ts';
+import { resolveUrl } from '../net/http-url.ts';
 
 const text = z.string().optional().catch(undefined);
 const author = z.object({ name: text }).optional().catch(undefined);

@@ -7,7 +7,8 @@
 import type { ParsedFeed } from './item.ts';
 import { parseFeedDate } from './dates.ts';
 import { imageCandidates } from './media.ts';
-import { baseOf, buildItems, resolveUrl, type ItemDraft } from './normalise.ts';
+import { baseOf, buildItems, type ItemDraft } from './normalise.ts';
+import { resolveUrl } from '../net/http-url.ts';
 import type { XmlElement } from './xml.ts';
 import { childElements, childText, firstChild, htmlContent, serializeMarkup, textContent } from './xml-read.ts';
 import { htmlToText } from '../text/html-to-text.ts';

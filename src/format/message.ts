@@ -5,6 +5,7 @@
  * limits belong to each platform's renderer, not here.
  */
 import type { Item } from '../feeds/item.ts';
+import { hostOf, resolveUrl } from '../net/http-url.ts';
 import { truncateText } from './truncate.ts';
 
 export interface Message {
@@ -25,9 +26,9 @@ const TITLE_FROM_SUMMARY_LENGTH = 80;
 
 export function toMessage(item: Item, feedTitle: string): Message {
   const summary = cleanParagraphs(item.summary);
-  const url = toHttpUrl(item.link);
+  const url = resolveUrl(item.link);
   const author = foldText(item.author ?? '');
-  const imageUrl = toHttpUrl(item.image);
+  const imageUrl = resolveUrl(item.image);
   const timestamp = validDate(item.published) ?? validDate(item.updated);
   return {
     title: foldText(item.title) || truncateText(foldText(summary), TITLE_FROM_SUMMARY_LENGTH) || UNTITLED,
@@ -62,28 +63,11 @@ function cleanParagraphs(text: string): string {
     .trim();
 }
 
-/** The URL when it is absolute http(s); anything else (javascript:, data:, relative) is dropped. */
-function toHttpUrl(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const url = new URL(raw.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function validDate(date: Date | undefined): Date | undefined {
   return date !== undefined && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
-function hostOf(feedUrl: string): string {
-  try {
-    return new URL(feedUrl).host || feedUrl;
-  } catch {
-    return feedUrl;
-  }
-}
 
 function uniqueNonEmpty(values: readonly string[]): string[] {
   return [...new Set(values.filter((value) => value !== ''))];

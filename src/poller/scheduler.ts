@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import type { ScheduledTask } from 'node-cron';
 import type { OutboxDeliverer } from '../delivery/deliver-outbox.ts';
 import type { Logger } from '../log.ts';
+import { hostOf } from '../net/http-url.ts';
 import type { Repositories } from '../store/repositories.ts';
 import { pollFeed } from './poll-feed.ts';
 import type { PollDependencies } from './poll-feed.ts';
@@ -86,13 +87,5 @@ export class Scheduler {
       this.polling.delete(url);
       this.hostLoad.set(host, (this.hostLoad.get(host) ?? 1) - 1);
     }
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
   }
 }
