@@ -2,33 +2,15 @@
  * "Did you mean" for configuration names: takes a name that is not known and the known ones, and
  * returns the closest known name when it is plausibly a typo (small edit distance, case ignored).
  */
+import { countEdits } from '../text/edit-distance.ts';
 
 export function suggestName(unknown: string, known: readonly string[]): string | undefined {
   const target = unknown.toLowerCase();
   const limit = Math.max(1, Math.min(3, Math.floor(target.length / 3)));
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
-    const distance = measureEditDistance(target, name.toLowerCase());
+    const distance = countEdits(target, name.toLowerCase());
     if (distance <= limit && (best === undefined || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
-}
-
-/** Levenshtein distance with adjacent transpositions counted as one edit (optimal string alignment). */
-function measureEditDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => {
-    const row = new Array<number>(b.length + 1).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j <= b.length; j += 1) rows[0]![j] = j;
-  for (let i = 1; i <= a.length; i += 1) {
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = value;
-    }
-  }
-  return rows[a.length]![b.length]!;
 }

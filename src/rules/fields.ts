@@ -2,6 +2,7 @@
  * The item fields a rule can scope a term to (`title:rust`), the fields an unscoped term searches,
  * and a "did you mean" lookup for misspelt field names.
  */
+import { countEdits } from '../text/edit-distance.ts';
 
 export type FieldName = 'title' | 'summary' | 'content' | 'author' | 'category' | 'link' | 'feed';
 
@@ -48,25 +49,4 @@ export function suggestField(name: string): FieldName | undefined {
     }
   }
   return best;
-}
-
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-function countEdits(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const above = rows[i - 1]!;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-      row.push(best);
-    }
-    rows.push(row);
-  }
-  return rows[a.length]![b.length]!;
 }
