@@ -18,3 +18,8 @@ export class HeraldError extends Error {
 export function userMessageOf(error: unknown): string {
   return error instanceof HeraldError ? error.userMessage : 'Something went wrong on our side; the operator has the details in the log.';
 }
+
+/** The technical message of any thrown value, for logs and operator messages. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

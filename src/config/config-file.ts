@@ -11,6 +11,7 @@ import { ConfigError } from './config-error.ts';
 import { parseDurationSeconds, SECONDS_PER_DAY } from './duration.ts';
 import { isHttpUrl } from '../net/http-url.ts';
 import { suggestName } from './suggest-name.ts';
+import { messageOf } from '../errors.ts';
 
 export interface ParseConfigOptions {
   /** Returns an error message for a malformed rule, undefined for a valid one. */
@@ -143,7 +144,7 @@ export function parseConfigText(text: string, sourceName: string, options: Parse
   try {
     value = doc.toJS() ?? {};
   } catch (error) {
-    throw new ConfigError([`${sourceName}: ${error instanceof Error ? error.message : String(error)}`], { cause: error });
+    throw new ConfigError([`${sourceName}: ${messageOf(error)}`], { cause: error });
   }
   const result = buildConfigSchema(options).safeParse(value);
   const issues = [...(result.error?.issues ?? []), ...findDuplicateUrls(value)];
@@ -239,6 +240,6 @@ function runRuleValidator(validateRule: (rule: string) => string | undefined, ru
   try {
     return validateRule(rule);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return messageOf(error);
   }
 }

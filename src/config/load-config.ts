@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { ConfigError } from './config-error.ts';
 import { parseConfigText, type HeraldConfig, type ParseConfigOptions } from './config-file.ts';
+import { messageOf } from '../errors.ts';
 import {
   DEFAULT_CONFIG_PATH,
   DEFAULT_MAX_ITEM_AGE_DAYS,
@@ -103,7 +104,7 @@ function readDotEnv(cwd: string): { path: string; variables: Record<string, stri
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (isMissingFile(error)) return undefined;
-    throw new ConfigError([`${path}: cannot be read (${describe(error)})`], { cause: error });
+    throw new ConfigError([`${path}: cannot be read (${messageOf(error)})`], { cause: error });
   }
   // node:util parseEnv, not process.loadEnvFile: the latter writes into process.env, and Herald reads
   // the environment it was given.
@@ -131,7 +132,7 @@ function ensureConfigFile(filePath: string, shownPath: string, options: LoadConf
     // COPYFILE_EXCL: never overwrite a file that appeared in the meantime.
     copyFileSync(examplePath, filePath, fsConstants.COPYFILE_EXCL);
   } catch (error) {
-    throw new ConfigError([`${shownPath}: not found, and it could not be created from ${examplePath} (${describe(error)})`], { cause: error });
+    throw new ConfigError([`${shownPath}: not found, and it could not be created from ${examplePath} (${messageOf(error)})`], { cause: error });
   }
   return true;
 }
@@ -140,7 +141,7 @@ function readConfigText(filePath: string, shownPath: string): string {
   try {
     return readFileSync(filePath, 'utf8');
   } catch (error) {
-    throw new ConfigError([`${shownPath}: cannot be read (${describe(error)})`], { cause: error });
+    throw new ConfigError([`${shownPath}: cannot be read (${messageOf(error)})`], { cause: error });
   }
 }
 
@@ -152,8 +153,4 @@ function showPath(cwd: string, filePath: string): string {
 
 function isMissingFile(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ENOENT';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

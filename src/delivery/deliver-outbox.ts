@@ -10,6 +10,7 @@ import type { Repositories } from '../store/repositories.ts';
 import type { Delivery, Platform, Subscription } from '../store/records.ts';
 import type { MessageSender, SendOutcome } from './message-sender.ts';
 import { fromStoredMessage } from './stored-message.ts';
+import { messageOf } from '../errors.ts';
 
 const PARALLEL_CHANNELS = 4;
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
@@ -75,7 +76,7 @@ export class OutboxDeliverer {
       const sender = this.senders.get(delivery.platform)!;
       const outcome: SendOutcome = await sender.send(delivery.channelId, fromStoredMessage(delivery.message), delivery.id).catch((error: unknown) => ({
         kind: 'retry',
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       }));
       const log = this.log.child({ delivery: delivery.id, subscription: delivery.subscriptionId, channel: delivery.channelId });
       switch (outcome.kind) {

@@ -4,7 +4,7 @@
  * headers. Throws FeedParseError and nothing else: 'not-a-feed' for HTML pages, unknown XML or empty input,
  * 'malformed' for XML or JSON that cannot be read.
  */
-import { HeraldError } from '../errors.ts';
+import { HeraldError, messageOf } from '../errors.ts';
 import type { ParsedFeed } from './item.ts';
 import { parseAtom } from './parse-atom.ts';
 import { isJsonFeed, parseJsonFeed } from './parse-json.ts';
@@ -61,7 +61,7 @@ function readXml(text: string, start: number, feedUrl: string): XmlElement {
   try {
     root = parseXml(start === 0 ? text : text.slice(start));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw new FeedParseError('malformed', `Broken XML at ${feedUrl}: ${reason}`, { cause: error });
   }
   if (root === undefined) throw new FeedParseError('malformed', `No XML element could be read at ${feedUrl}`);

@@ -7,7 +7,7 @@
 import type { ActivityListener } from '../activity.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
 import { routeItems } from '../delivery/route-items.ts';
-import { HeraldError } from '../errors.ts';
+import { HeraldError, messageOf } from '../errors.ts';
 import type { loadFeed } from '../feeds/load-feed.ts';
 import type { Logger } from '../log.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
@@ -95,7 +95,7 @@ async function saveState(deps: PollDependencies, state: FeedState, now: Date, re
 async function recordFailure(url: string, state: FeedState, error: unknown, deps: PollDependencies): Promise<void> {
   const failures = state.consecutiveFailures + 1;
   const retryAfterSeconds = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const retryInSeconds = await saveState(deps, { ...state, consecutiveFailures: failures, lastError: message }, deps.clock(), retryAfterSeconds);
   const subscriptions = await deps.repos.subscriptionsOfFeed(url);
   deps.log.warn('feed fetch failed', { feed: url, error, consecutiveFailures: failures, retryInSeconds });

@@ -5,7 +5,7 @@
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { CommandGroupDefinition } from '../../commands/definition.ts';
-import { HeraldError } from '../../errors.ts';
+import { HeraldError, messageOf } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
 import { DiscordSender } from './discord-sender.ts';
@@ -59,7 +59,7 @@ export class DiscordAdapter {
 }
 
 function loginError(error: unknown, apiUrl: string | undefined): HeraldError {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = messageOf(error);
   const invalidToken = /token/i.test(detail) || (error as { status?: number }).status === 401;
   return new HeraldError('discord-login', `Discord login failed via ${apiUrl ?? 'https://discord.com/api'}: ${detail}`, {
     cause: error,

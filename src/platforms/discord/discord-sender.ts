@@ -7,6 +7,7 @@ import type { REST } from 'discord.js';
 import type { Message } from '../../format/message.ts';
 import type { MessageSender, SendOutcome } from '../../delivery/message-sender.ts';
 import { renderDiscordMessage } from './render.ts';
+import { messageOf } from '../../errors.ts';
 
 const LOST_CHANNEL_CODES: ReadonlySet<number> = new Set([
   RESTJSONErrorCodes.UnknownChannel,
@@ -43,5 +44,5 @@ export function outcomeOf(error: unknown): SendOutcome {
     return { kind: 'retry', error: `Discord answered ${error.status} ${code}: ${error.message}` };
   }
   if (error instanceof HTTPError) return { kind: 'retry', error: `Discord answered HTTP ${error.status}` };
-  return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+  return { kind: 'retry', error: messageOf(error) };
 }
