@@ -2,6 +2,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, ChannelType } from 'discord.js';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandGroupDefinition, OptionDefinition } from '../../commands/definition.ts';
+import { truncateText } from '../../format/truncate.ts';
 
 export type DiscordCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -11,19 +12,19 @@ export function toDiscordCommandJson(group: CommandGroupDefinition): DiscordComm
   return {
     type: ApplicationCommandType.ChatInput,
     name: group.name,
-    description: clip(group.description),
+    description: truncateText(group.description, DESCRIPTION_LIMIT),
     dm_permission: false,
     options: group.subcommands.map((subcommand) => ({
       type: ApplicationCommandOptionType.Subcommand,
       name: subcommand.name,
-      description: clip(subcommand.description),
+      description: truncateText(subcommand.description, DESCRIPTION_LIMIT),
       options: subcommand.options.map(toOptionJson),
     })),
   };
 }
 
 function toOptionJson(option: OptionDefinition) {
-  const common = { name: option.name, description: clip(option.description), required: option.required ?? false };
+  const common = { name: option.name, description: truncateText(option.description, DESCRIPTION_LIMIT), required: option.required ?? false };
   if (option.type === 'channel') {
     return { ...common, type: ApplicationCommandOptionType.Channel as const, channel_types: [ChannelType.GuildText as const, ChannelType.GuildAnnouncement as const] };
   }
@@ -33,8 +34,4 @@ function toOptionJson(option: OptionDefinition) {
     ...(option.maxLength === undefined ? {} : { max_length: option.maxLength }),
     ...(option.autocomplete === undefined ? {} : { autocomplete: true }),
   };
-}
-
-function clip(text: string): string {
-  return text.length <= DESCRIPTION_LIMIT ? text : `${text.slice(0, DESCRIPTION_LIMIT - 1)}…`;
 }

@@ -8,6 +8,7 @@ import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction 
 import type { CommandContext, CommandGroupDefinition, OptionValues } from '../../commands/definition.ts';
 import { runCommand } from '../../commands/run-command.ts';
 import type { Logger } from '../../log.ts';
+import { truncateText } from '../../format/truncate.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
 import { renderDiscordReply } from './render-reply.ts';
 
@@ -19,6 +20,7 @@ export interface InteractionDependencies {
 
 const NO_PINGS = { parse: [] as [] };
 const AUTOCOMPLETE_LIMIT = 25;
+const CHOICE_NAME_LIMIT = 100;
 
 export async function handleInteraction(interaction: Interaction, deps: InteractionDependencies): Promise<void> {
   try {
@@ -74,14 +76,10 @@ async function handleAutocomplete(interaction: AutocompleteInteraction, deps: In
   };
   const choices = subscriptions
     .map((subscription) => ({
-      name: clip(`${subscription.id} · ${channelName(subscription.channelId)} · ${subscription.feedTitle}${subscription.paused ? ' (paused)' : ''}`),
+      name: truncateText(`${subscription.id} · ${channelName(subscription.channelId)} · ${subscription.feedTitle}${subscription.paused ? ' (paused)' : ''}`, CHOICE_NAME_LIMIT),
       value: subscription.id,
     }))
     .filter((choice) => typed === '' || choice.name.toLowerCase().includes(typed))
     .slice(0, AUTOCOMPLETE_LIMIT);
   await interaction.respond(choices);
-}
-
-function clip(text: string): string {
-  return text.length <= 100 ? text : `${text.slice(0, 99)}…`;
 }
