@@ -43,10 +43,12 @@ export class OutboxDeliverer {
 
   private async run(): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, retried: 0, parked: 0, dropped: 0 };
+    const pending = await this.repos.outbox.list();
+    if (pending.length === 0) return report;
     const now = this.clock();
     const subscriptions = new Map((await this.repos.subscriptions.list()).map((s) => [s.id, s]));
     const byChannel = new Map<string, Delivery[]>();
-    for (const delivery of await this.repos.outbox.list()) {
+    for (const delivery of pending) {
       const subscription = subscriptions.get(delivery.subscriptionId);
       if (subscription === undefined) {
         await this.repos.outbox.delete(delivery.id);
