@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ParsedFeed } from './item.ts';
 import { parseFeedDate } from './dates.ts';
-import { buildItems, type ItemDraft } from './normalise.ts';
+import { buildItems, foldWhitespace, type ItemDraft } from './normalise.ts';
 import { resolveUrl } from '../net/http-url.ts';
 
 const text = z.string().optional().catch(undefined);
@@ -58,7 +58,7 @@ export function parseJsonFeed(value: unknown, feedUrl: string): ParsedFeed {
   const link = resolveUrl(feed.home_page_url, feedUrl);
   return {
     format: 'json',
-    title: (feed.title ?? '').replace(/\s+/g, ' ').trim(),
+    title: foldWhitespace(feed.title ?? ''),
     ...(link !== undefined && { link }),
     items: buildItems(drafts, feedUrl),
   };
