@@ -18,7 +18,8 @@ import { createLogger } from './log.ts';
 import { readConfiguration, startHerald } from './main.ts';
 import { normaliseApiBase } from './platforms/discord/discord-adapter.ts';
 import { registerWithToken } from './platforms/discord/register-commands.ts';
-import { validateRule } from './services/subscription-service.ts';
+import { normaliseFeedUrl, validateRule } from './services/subscription-service.ts';
+import { isHttpUrl } from './net/http-url.ts';
 import { truncateText } from './format/truncate.ts';
 
 const USAGE = `Usage: herald <command>
@@ -112,10 +113,10 @@ async function runInspect(args: string[]): Promise<number> {
 /** A local file is read as it is; anything else is fetched (the operator's own command: private addresses allowed). */
 async function readFeed(target: string): Promise<{ feed: ParsedFeed; source: string }> {
   const file = path.resolve(target);
-  if (!/^https?:\/\//i.test(target) && statSync(file, { throwIfNoEntry: false })?.isFile()) {
+  if (!isHttpUrl(target) && statSync(file, { throwIfNoEntry: false })?.isFile()) {
     return { feed: parseFeed(decodeFeedBytes(readFileSync(file)), pathToFileURL(file).toString()), source: file };
   }
-  const loaded = await loadFeed(/^https?:\/\//i.test(target) ? target : `https://${target}`, { allowPrivate: true, discover: true });
+  const loaded = await loadFeed(normaliseFeedUrl(target, true), { allowPrivate: true, discover: true });
   if (loaded.status !== 'ok') throw new HeraldError('unexpected-not-modified', `${target} answered 304 to an unconditional request`);
   return { feed: loaded.feed, source: loaded.url };
 }
