@@ -22,7 +22,7 @@ export const feedCommand: CommandGroupDefinition = {
       options: [
         { name: 'url', description: 'The feed URL (or a web page that links to its feed)', type: 'string', required: true, maxLength: 2000 },
         { name: 'channel', description: 'Where to post (default: this channel)', type: 'channel' },
-        { name: 'filter', description: `Which items to post: ${RULE_HELP}`, type: 'string', maxLength: 1000 },
+        { name: 'filter', description: `Which items to post: ${RULE_HELP}`, type: 'string', maxLength: 1000, freeText: true },
       ],
       run: addSubscription,
     },
@@ -47,7 +47,7 @@ export const feedCommand: CommandGroupDefinition = {
       slow: true,
       options: [
         { name: 'url', description: 'The feed URL', type: 'string', required: true, maxLength: 2000 },
-        { name: 'filter', description: `The filter to try: ${RULE_HELP}`, type: 'string', maxLength: 1000 },
+        { name: 'filter', description: `The filter to try: ${RULE_HELP}`, type: 'string', maxLength: 1000, freeText: true },
       ],
       run: previewFeed,
     },

@@ -16,6 +16,8 @@ export interface OptionDefinition {
   readonly type: OptionType;
   readonly required?: boolean;
   readonly maxLength?: number;
+  /** Text with spaces (a rule): in Slack's one-line grammar it takes the rest of the line, so it must come last. */
+  readonly freeText?: boolean;
   /** Suggest values as the user types: this workspace's subscriptions. */
   readonly autocomplete?: 'subscription';
 }
