@@ -2,25 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { HeraldError } from '../../errors.ts';
 import type { Item } from '../../feeds/item.ts';
 import { toMessage } from '../../format/message.ts';
+import { sampleItem } from '../../../test/support/sample-item.ts';
 import { escapeMarkdown, renderDiscordMessage } from './render.ts';
 import type { DiscordEmbed } from './render.ts';
 
 const ROLE_ID = '123456789012345678';
 
-function item(overrides: Partial<Item> = {}): Item {
-  return {
-    feedUrl: 'https://blog.example.org/feed.xml',
-    id: 'urn:post:1',
-    title: 'Kafka 4.0 drops ZooKeeper',
-    link: 'https://blog.example.org/posts/kafka-4',
-    published: new Date('2025-03-18T09:30:00Z'),
-    author: 'Jane Doe',
-    categories: ['kafka'],
-    summary: 'KRaft is now the only mode.',
-    image: 'https://cdn.example.org/kafka.png',
-    ...overrides,
-  };
-}
+const item = sampleItem;
 
 function render(overrides: Partial<Item> = {}, feedTitle = 'Example Blog', options = {}) {
   return renderDiscordMessage(toMessage(item(overrides), feedTitle), options);

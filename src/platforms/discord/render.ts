@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { HeraldError } from '../../errors.ts';
+import { fitText } from '../../format/fit-text.ts';
 import type { Message } from '../../format/message.ts';
-import { truncateText } from '../../format/truncate.ts';
 
 export interface DiscordEmbed {
   title: string;
@@ -114,21 +114,6 @@ function escapeInline(text: string): string {
 /** Block quotes, headings, subtext (-#) and lists only count at the start of a line. */
 function escapeLineStarts(text: string): string {
   return text.replace(/^([ \t]*)([#>+-])/gmu, '$1\\$2').replace(/^([ \t]*\d+)\./gmu, '$1\\.');
-}
-
-/**
- * The longest transformed text within `max`: cut the raw text first, so an escape sequence is never
- * split, and cut it shorter while escaping pushes it over.
- */
-function fitText(raw: string, max: number, transform: (text: string) => string): string {
-  let budget = max;
-  while (budget > 0) {
-    const fitted = transform(truncateText(raw, budget));
-    if (fitted.length <= max) return fitted;
-    // Shrink in proportion: escaping can double a text, so subtracting the overflow could overshoot to nothing.
-    budget = Math.min(budget - 1, Math.floor((budget * max) / fitted.length));
-  }
-  return '';
 }
 
 function checkRoleId(roleId: string): string {
