@@ -28,7 +28,7 @@ export const feedCommand: CommandGroupDefinition = {
     },
     {
       name: 'list',
-      description: "List this server's subscriptions, or one channel's",
+      description: "List the subscriptions here, or only one channel's",
       permission: 'member',
       options: [{ name: 'channel', description: 'Only this channel', type: 'channel' }],
       run: listSubscriptions,
