@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { makeAtom, makeJsonFeed, makeRss } from './feed-documents.ts';
 import type { TestItem } from './feed-documents.ts';
+import { parseFeed } from '../../src/feeds/parse.ts';
 
 const TRICKY = `Tom & Jerry <3 "quotes" 'apostrophes' ]]> é`;
 const ITEMS: TestItem[] = [
@@ -85,5 +86,14 @@ describe('makeJsonFeed', () => {
       authors: [{ name: 'Ann <ann@example.com>' }],
       tags: ['rust', 'a & b'],
     });
+  });
+});
+
+describe('item images', () => {
+  it("reach Herald's parser in every format", () => {
+    const items: TestItem[] = [{ title: 'Pictured', link: 'https://example.com/p', guid: 'p', image: 'https://example.com/p.png?a=1&b=2' }];
+    for (const document of [makeRss(items), makeAtom(items), makeJsonFeed(items)]) {
+      expect(parseFeed(document, 'https://example.com/feed').items[0]?.image).toBe('https://example.com/p.png?a=1&b=2');
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface TestItem {
   readonly pubDate?: Date;
   readonly categories?: readonly string[];
   readonly author?: string;
+  /** The item's picture (media:thumbnail in RSS and Atom, `image` in JSON Feed). */
+  readonly image?: string;
 }
 
 export interface TestFeedOptions {
@@ -23,6 +25,7 @@ export interface TestFeedOptions {
 }
 
 const DEFAULT_TITLE = 'Test Feed';
+const MEDIA_NAMESPACE = 'http://search.yahoo.com/mrss/';
 const DEFAULT_LINK = 'https://example.com/';
 
 /** Escapes text for XML element content and double- or single-quoted attributes. */
@@ -32,6 +35,10 @@ export function escapeXml(text: string): string {
 
 function element(name: string, text: string | undefined, attributes = ''): string {
   return text === undefined ? '' : `<${name}${attributes}>${escapeXml(text)}</${name}>`;
+}
+
+function thumbnail(item: TestItem): string {
+  return item.image === undefined ? '' : `<media:thumbnail url="${escapeXml(item.image)}"/>`;
 }
 
 export function makeRss(items: readonly TestItem[], options: TestFeedOptions = {}): string {
@@ -46,12 +53,13 @@ export function makeRss(items: readonly TestItem[], options: TestFeedOptions = {
       element('pubDate', item.pubDate?.toUTCString()),
       element('dc:creator', item.author),
       ...(item.categories ?? []).map((category) => element('category', category)),
+      thumbnail(item),
       '</item>',
     ].join(''),
   );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    `<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="${MEDIA_NAMESPACE}">`,
     '  <channel>',
     `    ${element('title', options.title ?? DEFAULT_TITLE)}`,
     `    ${element('link', options.link ?? DEFAULT_LINK)}`,
@@ -83,12 +91,13 @@ export function makeAtom(items: readonly TestItem[], options: TestFeedOptions = 
       item.author === undefined ? '' : `<author>${element('name', item.author)}</author>`,
       ...(item.categories ?? []).map((category) => `<category term="${escapeXml(category)}"/>`),
       element('summary', item.description, ' type="html"'),
+      thumbnail(item),
       '</entry>',
     ].join('');
   });
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="${MEDIA_NAMESPACE}">`,
     `  ${element('title', options.title ?? DEFAULT_TITLE)}`,
     `  <link rel="alternate" href="${escapeXml(link)}"/>`,
     `  ${element('id', link)}`,
@@ -112,6 +121,7 @@ export function makeJsonFeed(items: readonly TestItem[], options: TestFeedOption
       ...(item.pubDate === undefined ? {} : { date_published: item.pubDate.toISOString() }),
       ...(item.author === undefined ? {} : { authors: [{ name: item.author }] }),
       ...(item.categories === undefined ? {} : { tags: item.categories }),
+      ...(item.image === undefined ? {} : { image: item.image }),
     })),
   };
   return `${JSON.stringify(feed, null, 2)}\n`;

@@ -11,7 +11,7 @@ import { replyOf } from './interactions.ts';
 import type { InteractionRecord, InteractionStore } from './interactions.ts';
 import type { EmulatorState } from './state.ts';
 import type { AutocompleteChoice, AutocompleteInput, CommandInput, InteractionReply } from './types.ts';
-import { waitFor } from './wait-for.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

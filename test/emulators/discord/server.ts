@@ -17,7 +17,7 @@ import { autocomplete, runCommand } from './run-command.ts';
 import { EmulatorState } from './state.ts';
 import { channelObject, guildCreateObject } from './objects.ts';
 import type { DiscordEmulator, EmulatorOptions, RequestRecord } from './types.ts';
-import { waitFor } from './wait-for.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 export type {
   AutocompleteChoice,

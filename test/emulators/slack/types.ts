@@ -1,0 +1,188 @@
+/**
+ * The test-facing shapes of the Slack emulator: what tests pass in (channels, users, slash commands to
+ * run) and what they read back (accepted posts, Web API calls, acknowledgements, response_url posts).
+ */
+
+export interface ChannelInput {
+  id: string;
+  name: string;
+  isPrivate?: boolean;
+  archived?: boolean;
+  /** Default true: the bot was invited. */
+  botIsMember?: boolean;
+}
+
+export interface ChannelUpdate {
+  name?: string;
+  archived?: boolean;
+  /** A deleted channel answers `channel_not_found`, as on Slack. */
+  deleted?: boolean;
+  botIsMember?: boolean;
+}
+
+export interface UserInput {
+  id: string;
+  name: string;
+  realName?: string;
+  isAdmin?: boolean;
+  isOwner?: boolean;
+  isBot?: boolean;
+  deleted?: boolean;
+}
+
+/** One Web API request as the emulator saw it, with its answer. */
+export interface ApiCall {
+  readonly method: string;
+  /** The body (and query) parsed: form values are strings, JSON values keep their types. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly token: string | undefined;
+  /** 200, or 429 when rate limited. */
+  readonly status: number;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** A chat.postMessage the emulator accepted, with nested values parsed. */
+export interface PostedMessage {
+  readonly ts: string;
+  /** The conversation the message landed in (a D... id for a DM to a user). */
+  readonly channel: string;
+  /** The `channel` parameter as the bot sent it (a user id for a DM). */
+  readonly requestedChannel: string;
+  readonly text?: string;
+  readonly blocks?: ReadonlyArray<Record<string, unknown>>;
+  readonly attachments?: ReadonlyArray<Record<string, unknown>>;
+  readonly unfurl_links?: boolean;
+  readonly unfurl_media?: boolean;
+  readonly mrkdwn?: boolean;
+  readonly thread_ts?: string;
+  readonly username?: string;
+  readonly icon_url?: string;
+  readonly icon_emoji?: string;
+  /** Every parameter as parsed, including the ones above. */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export type SignatureMode = 'valid' | 'forged' | 'stale';
+
+export interface SlashCommandInput {
+  /** 'http': a signed form POST to `url`; 'socket': an envelope on the newest Socket Mode connection. */
+  mode: 'http' | 'socket';
+  /** The bot's request URL (HTTP mode), e.g. http://127.0.0.1:PORT/slack/events. */
+  url?: string;
+  /** With the slash, e.g. '/feed'. */
+  command: string;
+  text?: string;
+  /** A channel added with addChannel (or a D... DM id). */
+  channelId: string;
+  /** Default: the emulator's default user (`defaultUserId`). */
+  userId?: string;
+  /** HTTP mode: 'forged' signs with a wrong secret, 'stale' with a timestamp 10 minutes old. */
+  signature?: SignatureMode;
+  /** How long to wait for the acknowledgement before rejecting; default 20 s. */
+  timeoutMs?: number;
+}
+
+/** Whatever the bot answered in the acknowledgement (HTTP response body or the socket ack's payload). */
+export interface AckBody {
+  readonly text?: string;
+  readonly blocks?: ReadonlyArray<Record<string, unknown>>;
+  readonly response_type?: string;
+  readonly [key: string]: unknown;
+}
+
+/** One POST the bot made to a command's response_url. */
+export interface ResponseRecord {
+  /** 200 when accepted; 4xx (with `error`) when Slack would refuse it. */
+  readonly status: number;
+  readonly error?: string;
+  /** Milliseconds after the command was sent. */
+  readonly afterMs: number;
+  readonly text?: string;
+  readonly blocks?: ReadonlyArray<Record<string, unknown>>;
+  readonly response_type?: string;
+  readonly replace_original?: boolean;
+  readonly delete_original?: boolean;
+  /** The body exactly as parsed. */
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+export interface SlashCommandResult {
+  readonly id: string;
+  readonly mode: 'http' | 'socket';
+  /** The fields Slack sent (the form body; the same object in the socket envelope). */
+  readonly payload: Readonly<Record<string, string>>;
+  /** HTTP status of the bot's answer; 200 for a socket ack. */
+  readonly status: number;
+  readonly ackMs: number;
+  /** Acknowledged after 3000 ms (`ackDeadlineMs`): Slack has already shown the user an error and ignores the ack body. */
+  readonly timedOut: boolean;
+  /** Raw response body text (HTTP mode). */
+  readonly rawAck: string;
+  readonly ack: AckBody | undefined;
+  /** Live: grows as the bot posts to the response_url. */
+  readonly responses: ReadonlyArray<ResponseRecord>;
+  waitForResponses(count: number, timeoutMs?: number): Promise<ReadonlyArray<ResponseRecord>>;
+  /**
+   * What the user sees now, one message per line: the ack (when in time and 2xx), then each accepted
+   * response (replace_original replaces the previous message, delete_original removes it). A message
+   * with blocks shows their text; otherwise its `text`.
+   */
+  visibleText(): string;
+}
+
+export interface SocketRecord {
+  readonly id: number;
+  readonly openedAt: number;
+  readonly closedAt?: number;
+  /** 1000 after a proper close handshake; 1006 when the TCP connection just went away. */
+  readonly closeCode?: number;
+  readonly closedBy?: 'client' | 'emulator';
+}
+
+export interface EmulatorOptions {
+  botToken?: string;
+  appToken?: string;
+  signingSecret?: string;
+  teamId?: string;
+  teamDomain?: string;
+  /** The bot token's scopes; a method needing another answers `missing_scope`. Default: chat:write, chat:write.public, commands, users:read, channels:read, groups:read. */
+  scopes?: ReadonlyArray<string>;
+  /** An acknowledgement slower than this is `timedOut` (Slack has shown the user an error); default 3000 ms as on Slack. */
+  ackDeadlineMs?: number;
+  /** Server pings on each Socket Mode connection; default 5000 ms (the client gives up after 30 s without one). */
+  pingIntervalMs?: number;
+}
+
+export interface SlackEmulator {
+  /** http://127.0.0.1:PORT/api/ — Bolt's `clientOptions.slackApiUrl`. */
+  readonly apiUrl: string;
+  readonly botToken: string;
+  readonly appToken: string;
+  readonly signingSecret: string;
+  readonly teamId: string;
+  readonly appId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  /** A human user present from the start, who runs slash commands unless told otherwise. */
+  readonly defaultUserId: string;
+  addChannel(channel: ChannelInput): void;
+  updateChannel(id: string, update: ChannelUpdate): void;
+  addUser(user: UserInput): void;
+  messages(channelId: string): ReadonlyArray<PostedMessage>;
+  waitForMessages(channelId: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<PostedMessage>>;
+  calls(method?: string): ReadonlyArray<ApiCall>;
+  /** Resolves once `method` has been called `count` times (Bolt's start-up auth.test is not awaited by app.start()). */
+  waitForCalls(method: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<ApiCall>>;
+  /** The next call of `method` gets HTTP 429 with Retry-After. */
+  rateLimitNext(method: string, retryAfterSeconds: number): void;
+  runSlashCommand(input: SlashCommandInput): Promise<SlashCommandResult>;
+  /** Open Socket Mode connections that said hello. */
+  socketConnections(): number;
+  waitForSocketConnection(timeoutMs?: number): Promise<void>;
+  waitForSocketConnections(count: number, timeoutMs?: number): Promise<void>;
+  socketLog(): ReadonlyArray<SocketRecord>;
+  /** Sends `{type:'disconnect', reason}` to every connection, as Slack does before recycling one. */
+  disconnectSockets(reason?: string): void;
+  close(): Promise<void>;
+}

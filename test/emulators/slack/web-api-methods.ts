@@ -1,0 +1,178 @@
+/**
+ * The Web API methods the emulator knows, each with the token type and scope it needs and a handler
+ * that takes the parsed params and returns Slack's JSON answer (`ok: true` with the method's fields,
+ * or `ok: false` with the documented error code). chat.postMessage records what it accepts.
+ */
+import { checkMessageContent } from './message-content.ts';
+import type { ChannelState, EmulatorState, UserState } from './state.ts';
+import type { PostedMessage } from './types.ts';
+import { booleanParam } from './web-api-request.ts';
+
+export type TokenKind = 'bot' | 'app';
+export type ApiAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: string; [key: string]: unknown };
+
+export interface MethodContext {
+  state: EmulatorState;
+  /** A fresh single-use Socket Mode URL. */
+  openSocketUrl(): string;
+}
+
+export interface MethodSpec {
+  token: TokenKind;
+  /** The bot needs one of these scopes; absent: none needed. */
+  scopes?: readonly string[];
+  handle(params: Readonly<Record<string, unknown>>, context: MethodContext): ApiAnswer;
+}
+
+function fail(error: string, extra: Record<string, unknown> = {}): ApiAnswer {
+  return { ok: false, error, ...extra };
+}
+
+function userObject(state: EmulatorState, user: UserState): Record<string, unknown> {
+  const { teamId } = state.identity;
+  return {
+    id: user.id,
+    team_id: teamId,
+    name: user.name,
+    deleted: user.deleted,
+    real_name: user.realName,
+    tz: 'Europe/London',
+    tz_label: 'Greenwich Mean Time',
+    tz_offset: 0,
+    is_admin: user.isAdmin,
+    is_owner: user.isOwner,
+    is_primary_owner: user.isOwner,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: user.isBot,
+    is_app_user: false,
+    updated: Math.floor(Date.now() / 1000),
+    profile: {
+      real_name: user.realName,
+      real_name_normalized: user.realName,
+      display_name: user.name,
+      display_name_normalized: user.name,
+      team: teamId,
+      ...(user.isBot ? { bot_id: state.botId, api_app_id: state.appId } : {}),
+    },
+  };
+}
+
+function channelObject(channel: ChannelState): Record<string, unknown> {
+  return {
+    id: channel.id,
+    name: channel.name,
+    is_channel: !channel.isPrivate,
+    is_group: false,
+    is_im: false,
+    is_private: channel.isPrivate,
+    is_archived: channel.archived,
+    is_member: channel.botIsMember,
+    created: channel.created,
+  };
+}
+
+type Destination = { channel: string } | { error: string };
+
+/** Where a post lands, with Slack's visibility rules: a private channel the bot is not in does not exist for it. */
+function destination(state: EmulatorState, requested: string): Destination {
+  if (/^[UW]/.test(requested)) {
+    const user = state.users.get(requested);
+    return user && !user.deleted ? { channel: state.dmChannelId(user.id) } : { error: 'channel_not_found' };
+  }
+  if (requested.startsWith('D')) {
+    return state.dmUser(requested) ? { channel: requested } : { error: 'channel_not_found' };
+  }
+  const channel = state.findChannel(requested);
+  if (!channel || (channel.isPrivate && !channel.botIsMember)) return { error: 'channel_not_found' };
+  if (channel.archived) return { error: 'is_archived' };
+  if (!channel.botIsMember && !state.identity.scopes.has('chat:write.public')) return { error: 'not_in_channel' };
+  return { channel: channel.id };
+}
+
+function postMessage(params: Readonly<Record<string, unknown>>, { state }: MethodContext): ApiAnswer {
+  const requested = typeof params.channel === 'string' ? params.channel.trim() : '';
+  if (requested === '') return fail('channel_not_found');
+  const target = destination(state, requested);
+  if ('error' in target) return fail(target.error);
+  const check = checkMessageContent(params);
+  if (!check.ok) {
+    const messages = (check.errors ?? []).map((e) => `[ERROR] ${e}`);
+    return fail(check.error, check.errors ? { errors: check.errors, response_metadata: { messages } } : {});
+  }
+  const { content } = check;
+  const ts = state.ts.next();
+  const optional = (key: string) => (typeof params[key] === 'string' ? { [key]: params[key] as string } : {});
+  const flag = (key: string) => (booleanParam(params[key]) === undefined ? {} : { [key]: booleanParam(params[key]) });
+  const message: PostedMessage = {
+    ts,
+    channel: target.channel,
+    requestedChannel: requested,
+    ...content,
+    ...flag('unfurl_links'),
+    ...flag('unfurl_media'),
+    ...flag('mrkdwn'),
+    ...optional('thread_ts'),
+    ...optional('username'),
+    ...optional('icon_url'),
+    ...optional('icon_emoji'),
+    params: { ...params, ...content },
+  };
+  state.recordMessage(message);
+  return {
+    ok: true,
+    channel: target.channel,
+    ts,
+    message: {
+      type: 'message',
+      user: state.botUserId,
+      bot_id: state.botId,
+      app_id: state.appId,
+      team: state.identity.teamId,
+      ts,
+      text: content.text ?? "This content can't be displayed.",
+      ...(content.blocks ? { blocks: content.blocks } : {}),
+      ...(content.attachments ? { attachments: content.attachments } : {}),
+      ...optional('thread_ts'),
+      bot_profile: { id: state.botId, app_id: state.appId, name: state.botName, team_id: state.identity.teamId, deleted: false },
+    },
+  };
+}
+
+export const METHODS: Readonly<Record<string, MethodSpec>> = {
+  'auth.test': {
+    token: 'bot',
+    handle: (_params, { state }) => ({
+      ok: true,
+      url: `https://${state.identity.teamDomain}.slack.com/`,
+      team: state.teamName,
+      user: state.botName,
+      team_id: state.identity.teamId,
+      user_id: state.botUserId,
+      bot_id: state.botId,
+      is_enterprise_install: false,
+    }),
+  },
+  'apps.connections.open': {
+    token: 'app',
+    handle: (_params, context) => ({ ok: true, url: context.openSocketUrl() }),
+  },
+  'users.info': {
+    token: 'bot',
+    scopes: ['users:read'],
+    handle: (params, { state }) => {
+      const user = state.users.get(String(params.user ?? ''));
+      return user ? { ok: true, user: userObject(state, user) } : fail('user_not_found');
+    },
+  },
+  'conversations.info': {
+    token: 'bot',
+    scopes: ['channels:read', 'groups:read'],
+    handle: (params, { state }) => {
+      const channel = state.channels.get(String(params.channel ?? ''));
+      if (!channel || channel.deleted || (channel.isPrivate && !channel.botIsMember)) return fail('channel_not_found');
+      return { ok: true, channel: channelObject(channel) };
+    },
+  },
+  'chat.postMessage': { token: 'bot', scopes: ['chat:write'], handle: postMessage },
+};
