@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { commandGroups } from '../commands/index.ts';
 import { ConfigError } from './config/load-config.ts';
 import { RuleCache, ruleItemOf } from './delivery/rule-cache.ts';
-import { HeraldError } from './errors.ts';
+import { HeraldError, messageOf } from './errors.ts';
 import { decodeFeedBytes } from './feeds/decode.ts';
 import type { ParsedFeed } from './feeds/item.ts';
 import { loadFeed } from './feeds/load-feed.ts';
@@ -18,17 +18,21 @@ import { createLogger } from './log.ts';
 import { readConfiguration, startHerald } from './main.ts';
 import { normaliseApiBase } from './platforms/discord/discord-adapter.ts';
 import { registerWithToken } from './platforms/discord/register-commands.ts';
+import { slackManifestYaml } from './platforms/slack/manifest.ts';
 import { normaliseFeedUrl, validateRule } from './services/subscription-service.ts';
 import { isHttpUrl } from './net/http-url.ts';
 import { truncateText } from './format/truncate.ts';
 
 const USAGE = `Usage: herald <command>
 
-  start                           run the bot (Discord with DISCORD_TOKEN, else the console adapter)
+  start                           run the bot (Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, else the console)
   inspect <url|file> [--rule EXPR] [--json]
                                   parse a feed and print its items, with each rule verdict and its reason
   check-config                    validate .env, the environment and config/herald.yaml (HERALD_CONFIG)
   discord:register                register the /feed slash command (per guild with DISCORD_GUILD_ID)
+  slack:manifest [--socket | --http URL]
+                                  print the Slack app manifest (YAML) to create Herald's Slack app from:
+                                  Socket Mode (the default) or HTTP mode with Slack posting to URL/slack/events
   help                            show this help
 `;
 
@@ -39,6 +43,7 @@ const commands: Record<string, Command> = {
   inspect: runInspect,
   'check-config': runCheckConfig,
   'discord:register': runDiscordRegister,
+  'slack:manifest': runSlackManifest,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;
@@ -125,7 +130,8 @@ async function runCheckConfig(): Promise<number> {
   const config = readConfiguration(process.env, process.cwd(), false);
   for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
   const count = config.file.subscriptions.length;
-  const platform = config.env.discordToken ? 'Discord' : 'the console (no DISCORD_TOKEN)';
+  const platforms = [config.env.discordToken && 'Discord', config.env.slackBotToken && `Slack (${config.env.slackAppToken ? 'Socket Mode' : 'HTTP mode'})`].filter(Boolean);
+  const platform = platforms.length > 0 ? platforms.join(' and ') : 'the console (no DISCORD_TOKEN or SLACK_BOT_TOKEN)';
   process.stdout.write(
     `${path.relative(process.cwd(), config.filePath) || config.filePath} is valid: ${count} subscription${count === 1 ? '' : 's'}, ` +
       `poll every ${config.env.pollIntervalSeconds} s, store ${config.env.store}, posting to ${platform}.\n`,
@@ -147,6 +153,28 @@ async function runDiscordRegister(): Promise<number> {
     log: createLogger({ level: env.logLevel }),
   });
   process.stdout.write(`${result.changed ? 'Registered' : 'Already up to date:'} /feed (${result.scope}).\n`);
+  return 0;
+}
+
+const SLACK_MANIFEST_USAGE = `Usage: herald slack:manifest [--socket | --http URL]
+  --socket    Socket Mode: no public URL needed (the default)
+  --http URL  HTTP mode: Slack posts commands to URL/slack/events
+`;
+
+async function runSlackManifest(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { socket: { type: 'boolean' }, http: { type: 'string' } } });
+  } catch (error) {
+    process.stderr.write(`herald: ${messageOf(error)}\n${SLACK_MANIFEST_USAGE}`);
+    return 2;
+  }
+  const { socket, http } = parsed.values;
+  if (socket === true && http !== undefined) {
+    process.stderr.write(`herald: choose --socket or --http, not both\n${SLACK_MANIFEST_USAGE}`);
+    return 2;
+  }
+  process.stdout.write(slackManifestYaml(commandGroups, http === undefined ? { mode: 'socket' } : { mode: 'http', url: http }));
   return 0;
 }
 

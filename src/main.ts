@@ -1,6 +1,7 @@
 /**
  * Wiring only: read the configuration, build the store, services, poller and delivery worker, start the
- * adapters the environment asks for (Discord with DISCORD_TOKEN, else the console), and stop them all cleanly.
+ * adapters the environment asks for (Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, both at once, or else
+ * the console), and stop them all cleanly.
  */
 import type { Writable } from 'node:stream';
 import { commandGroups } from '../commands/index.ts';
@@ -16,6 +17,7 @@ import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { ConsoleAdapter } from './platforms/console/console-adapter.ts';
 import { DiscordAdapter } from './platforms/discord/discord-adapter.ts';
+import { SlackAdapter } from './platforms/slack/slack-adapter.ts';
 import { Scheduler } from './poller/scheduler.ts';
 import { ruleProblem, SubscriptionService } from './services/subscription-service.ts';
 import { openStore } from './store/open-store.ts';
@@ -58,17 +60,37 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const listeners: ActivityListener[] = [];
   const stops: Array<() => Promise<void>> = [];
 
-  if (env.discordToken !== undefined) {
-    const discord = new DiscordAdapter({
-      token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, log: log.child({ module: 'discord' }),
-    });
-    await discord.start().catch(async (error: unknown) => {
+  /** Starts one adapter; if it cannot start, what already started is stopped before the error goes up. */
+  const startAdapter = async (platform: Platform, adapter: { start(): Promise<unknown>; stop(): Promise<void>; sender: MessageSender }) => {
+    try {
+      await adapter.start();
+    } catch (error) {
+      for (const stop of stops) await stop().catch(() => undefined);
       await repos.close();
       throw error;
-    });
-    senders.set('discord', discord.sender);
-    stops.push(() => discord.stop());
-  } else {
+    }
+    senders.set(platform, adapter.sender);
+    stops.push(() => adapter.stop());
+  };
+
+  if (env.discordToken !== undefined) {
+    await startAdapter(
+      'discord',
+      new DiscordAdapter({
+        token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, log: log.child({ module: 'discord' }),
+      }),
+    );
+  }
+  if (env.slackBotToken !== undefined) {
+    await startAdapter(
+      'slack',
+      new SlackAdapter({
+        botToken: env.slackBotToken, appToken: env.slackAppToken, signingSecret: env.slackSigningSecret, apiUrl: env.slackApiUrl, httpPort: env.httpPort,
+        admins: config.file.slack.admins, groups: commandGroups, subscriptions, log: log.child({ module: 'slack' }),
+      }),
+    );
+  }
+  if (senders.size === 0) {
     const consoleAdapter = new ConsoleAdapter(options.stdout, { subscriptions });
     await consoleAdapter.watch(config.file.subscriptions);
     senders.set('console', consoleAdapter);

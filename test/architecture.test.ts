@@ -1,6 +1,6 @@
 /**
  * The module boundaries of the README's architecture section, checked on every import in src/ and commands/:
- * only adapters know a platform, only the store knows Keyv, only the fetcher knows HTTP, and the pure stages
+ * only adapters know a platform (discord.js in platforms/discord, @slack/* in platforms/slack), only the store knows Keyv, only the fetcher knows HTTP, and the pure stages
  * of the data path depend on nothing stateful.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -30,6 +30,7 @@ const imports = files.flatMap((file) => importsOf(file).map((target) => ({ file,
 /** [who may import it, what] */
 const OWNERS: Array<[RegExp, RegExp]> = [
   [/^src\/platforms\/discord\//, /^(discord\.js|@discordjs\/)/],
+  [/^src\/platforms\/slack\//, /^@slack\//],
   [/^src\/store\//, /^(keyv|@keyv\/)/],
   [/^src\/(feeds\/fetch|net\/)/, /^node:(http|https|dns|net|tls|zlib)$/],
   [/^src\/poller\//, /^node-cron$/],
@@ -62,5 +63,6 @@ describe('module boundaries', () => {
   it('reads every source file it checks', () => {
     expect(files.length).toBeGreaterThan(50);
     expect(imports.some(({ target }) => target === 'discord.js')).toBe(true);
+    expect(imports.some(({ target }) => target === '@slack/bolt')).toBe(true);
   });
 });

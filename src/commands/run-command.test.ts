@@ -39,6 +39,11 @@ describe('runCommand', () => {
     expect(calls).toEqual([]);
   });
 
+  it("names who may manage in Slack's terms for a Slack workspace", async () => {
+    const answer = await runCommand(groups, { group: 'feed', subcommand: 'add', options: { url: 'https://x.test' }, canManage: false }, { ...context, platform: 'slack' });
+    expect(replyToPlainText(answer)).toMatch(/^Only workspace admins and owners .*slack\.admins.* may use \/feed add\./);
+  });
+
   it('asks for a missing required option', async () => {
     expect(await run('add', true, { url: '  ' })).toBe('/feed add needs url: the feed URL.');
   });

@@ -16,6 +16,13 @@ export interface CommandRequest {
   readonly canManage: boolean;
 }
 
+/** Who may change things, in each platform's own terms. */
+const MANAGERS: Readonly<Record<CommandContext['platform'], string>> = {
+  discord: 'people who can manage this server',
+  slack: "workspace admins and owners (and the members listed under slack.admins in Herald's config)",
+  console: 'the operator',
+};
+
 export async function runCommand(groups: readonly CommandGroupDefinition[], request: CommandRequest, context: CommandContext): Promise<Reply> {
   const group = groups.find((candidate) => candidate.name === request.group);
   const subcommand = group?.subcommands.find((candidate) => candidate.name === request.subcommand);
@@ -27,7 +34,7 @@ export async function runCommand(groups: readonly CommandGroupDefinition[], requ
   }
   if (subcommand.permission === 'manage' && !request.canManage) {
     log.info('refused: missing manage permission');
-    return reply([[`Only people who can manage this server may use /${group.name} ${subcommand.name}. Ask an admin, or try /${group.name} list or /${group.name} preview.`]]);
+    return reply([[`Only ${MANAGERS[context.platform]} may use /${group.name} ${subcommand.name}. Ask an admin, or try /${group.name} list or /${group.name} preview.`]]);
   }
   for (const option of subcommand.options) {
     const value = request.options[option.name];

@@ -1,6 +1,7 @@
 /** What a platform adapter offers the delivery worker, and what a send can come to. */
+import type { Reply } from '../commands/reply.ts';
 import type { Message } from '../format/message.ts';
-import type { Platform } from '../store/records.ts';
+import type { Platform, Subscription } from '../store/records.ts';
 
 export type SendOutcome =
   | { readonly kind: 'sent' }
@@ -15,4 +16,6 @@ export interface MessageSender {
   readonly platform: Platform;
   /** `nonce` is stable per delivery, so a retried send can be recognised as a repeat by platforms that support it. */
   send(channelId: string, message: Message, nonce: string): Promise<SendOutcome>;
+  /** Tells the person who manages a subscription something they must act on, privately; best effort (throws on failure). */
+  tellManager?(subscription: Subscription, notice: Reply): Promise<void>;
 }

@@ -1,0 +1,68 @@
+/**
+ * Posts rendered items to Slack channels with chat.postMessage and maps Slack's answers to delivery outcomes.
+ * The client rejects rate-limited calls instead of sleeping in them: the outbox waits out Retry-After, so the
+ * wait survives a restart and other work goes on meanwhile. Also tells a subscription's manager, in a direct
+ * message from the app, when their subscription had to be paused.
+ */
+import { webApi } from '@slack/bolt';
+import type { Reply } from '../../commands/reply.ts';
+import type { MessageSender, SendOutcome } from '../../delivery/message-sender.ts';
+import { messageOf } from '../../errors.ts';
+import type { Message } from '../../format/message.ts';
+import type { Subscription } from '../../store/records.ts';
+import { renderSlackMessage } from './render-message.ts';
+import { renderSlackReply } from './render-reply.ts';
+
+/** Slack errors meaning this channel will not take posts until somebody acts, with what to tell them. */
+const LOST_CHANNEL_REASONS: Readonly<Record<string, string>> = {
+  // Slack answers this for a private channel the bot is not in, too: it cannot see it.
+  channel_not_found: 'the Slack channel no longer exists, or it is private and Herald is not in it (invite it with /invite @Herald)',
+  not_in_channel: 'Herald is not in this channel (invite it with /invite @Herald)',
+  is_archived: 'the Slack channel is archived',
+  restricted_action: 'this workspace does not let Herald post in the channel',
+};
+
+/** Errors no retry can fix: the message itself is wrong. */
+const REJECTED = new Set(['msg_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text', 'too_many_attachments', 'invalid_arguments']);
+
+/** When Slack says "ratelimited" without a Retry-After. */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
+
+export class SlackSender implements MessageSender {
+  readonly platform = 'slack' as const;
+
+  constructor(private readonly client: webApi.WebClient) {}
+
+  async send(channelId: string, message: Message): Promise<SendOutcome> {
+    try {
+      await this.client.chat.postMessage({ channel: channelId, ...renderSlackMessage(message) });
+      return { kind: 'sent' };
+    } catch (error) {
+      return outcomeOf(error);
+    }
+  }
+
+  async tellManager(subscription: Subscription, notice: Reply): Promise<void> {
+    // A user id as the channel posts in the app's direct messages with that person.
+    const { text } = renderSlackReply(notice);
+    await this.client.chat.postMessage({ channel: subscription.createdBy, text, unfurl_links: false, unfurl_media: false });
+  }
+}
+
+export function outcomeOf(error: unknown): SendOutcome {
+  const code = (error as { code?: string }).code;
+  if (code === webApi.ErrorCode.RateLimitedError) {
+    const seconds = (error as webApi.WebAPIRateLimitedError).retryAfter;
+    return { kind: 'retry', afterMs: seconds * 1000, error: `Slack rate limit: retry after ${seconds} s` };
+  }
+  if (code === webApi.ErrorCode.PlatformError) {
+    const slackError = (error as webApi.WebAPIPlatformError).data.error;
+    const lost = LOST_CHANNEL_REASONS[slackError];
+    if (lost !== undefined) return { kind: 'channel-lost', reason: `${lost} (Slack error ${slackError})` };
+    if (slackError === 'ratelimited') return { kind: 'retry', afterMs: DEFAULT_RATE_LIMIT_WAIT_MS, error: 'Slack rate limit' };
+    if (REJECTED.has(slackError)) return { kind: 'rejected', reason: `Slack refused the message: ${slackError}` };
+    return { kind: 'retry', error: `Slack answered ${slackError}` };
+  }
+  if (code === webApi.ErrorCode.HTTPError) return { kind: 'retry', error: `Slack answered HTTP ${(error as webApi.WebAPIHTTPError).statusCode}` };
+  return { kind: 'retry', error: messageOf(error) };
+}
