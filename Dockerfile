@@ -23,6 +23,9 @@ COPY config ./config
 RUN mkdir -p /app/data && chown -R node:node /app/data /app/config
 USER node
 VOLUME ["/app/data"]
+# Only Slack's HTTP mode listens (POST /slack/events on HERALD_HTTP_PORT, 3000 by default): publish it with
+# -p 3000:3000 behind your HTTPS proxy. Discord and Slack's Socket Mode connect out and need no open port.
+EXPOSE 3000
 # SIGTERM stops Herald cleanly: the scheduler finishes its tick and the store is closed.
 STOPSIGNAL SIGTERM
 CMD ["node", "bin/herald.js", "start"]

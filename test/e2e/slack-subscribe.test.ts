@@ -227,6 +227,13 @@ describe('Slack (socket mode): restarts, rate limits and lost channels', () => {
     expect(setup.slack.messages(GENERAL).map(titleOf)).toEqual([expect.stringContaining('Rust in #general'), expect.stringContaining('Rust while Herald was down')]);
   });
 
+  it('reconnects when Slack recycles the Socket Mode connection, and keeps answering', async () => {
+    const opened = setup.slack.socketLog().length;
+    setup.slack.disconnectSockets('refresh_requested');
+    await waitUntil(() => setup.slack.socketLog().length > opened && setup.slack.socketConnections() === 1, 'a new Socket Mode connection');
+    expect(await answerOf(await feed(setup, mode, 'list', { user: MEMBER }))).toMatch(/1 subscription:/);
+  });
+
   it('waits out a 429 from chat.postMessage and still posts once', async () => {
     setup.slack.rateLimitNext('chat.postMessage', 2);
     publish(setup, { guid: 'limited', title: 'Rust under rate limits', categories: ['rust'] });

@@ -1,0 +1,69 @@
+import { webApi } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSlackEmulator } from '../../../test/emulators/slack/server.ts';
+import type { SlackEmulator } from '../../../test/emulators/slack/server.ts';
+import { silentLogger } from '../../../test/emulators/slack/silent-logger.ts';
+import { reply } from '../../commands/reply.ts';
+import type { Message } from '../../format/message.ts';
+import type { Subscription } from '../../store/records.ts';
+import { SlackSender } from './slack-sender.ts';
+
+let slack: SlackEmulator;
+let sender: SlackSender;
+
+const MESSAGE: Message = { title: 'Rust 2.0', url: 'https://example.org/rust-2', summary: 'Faster.', feedTitle: 'Example', feedUrl: 'https://example.org/feed', categories: [] };
+
+function sendWith(token: string, channel: string) {
+  const client = new webApi.WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentLogger() });
+  return new SlackSender(client).send(channel, MESSAGE);
+}
+
+beforeAll(async () => {
+  slack = await startSlackEmulator();
+  slack.addChannel({ id: 'C0OPEN', name: 'open', botIsMember: false });
+  slack.addChannel({ id: 'C0OLD', name: 'old', archived: true });
+  slack.addChannel({ id: 'G0HIDDEN', name: 'hidden', isPrivate: true, botIsMember: false });
+  slack.addUser({ id: 'U0ADA', name: 'ada' });
+  sender = new SlackSender(new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentLogger() }));
+});
+
+afterAll(() => slack.close());
+
+describe('SlackSender', () => {
+  it('posts the rendered blocks and reports the post as sent', async () => {
+    expect(await sender.send('C0OPEN', MESSAGE)).toEqual({ kind: 'sent' });
+    const [posted] = slack.messages('C0OPEN');
+    expect(posted!.text).toContain('Rust 2.0');
+    expect(posted!.blocks?.[0]).toMatchObject({ type: 'section' });
+  });
+
+  it('reports archived, hidden and unknown channels as lost, with a reason a person can act on', async () => {
+    expect(await sender.send('C0OLD', MESSAGE)).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/archived.*is_archived/) });
+    expect(await sender.send('G0HIDDEN', MESSAGE)).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/\/invite @Herald.*channel_not_found/) });
+    expect(await sender.send('C0NOPE', MESSAGE)).toMatchObject({ kind: 'channel-lost' });
+  });
+
+  it("hands a 429's Retry-After to the outbox instead of sleeping in the call", async () => {
+    slack.rateLimitNext('chat.postMessage', 7);
+    const startedAt = Date.now();
+    expect(await sender.send('C0OPEN', MESSAGE)).toMatchObject({ kind: 'retry', afterMs: 7000 });
+    expect(Date.now() - startedAt).toBeLessThan(2000);
+  });
+
+  it('retries later when the token is refused (an operator problem, not the message)', async () => {
+    expect(await sendWith('xoxb-revoked', 'C0OPEN')).toEqual({ kind: 'retry', error: 'Slack answered invalid_auth' });
+  });
+
+  it('retries later when Slack cannot be reached', async () => {
+    const client = new webApi.WebClient(slack.botToken, { slackApiUrl: 'http://127.0.0.1:9/api/', retryConfig: { retries: 0 }, logger: silentLogger() });
+    expect(await new SlackSender(client).send('C0OPEN', MESSAGE)).toMatchObject({ kind: 'retry' });
+  });
+
+  it("tells a subscription's manager in a direct message", async () => {
+    const subscription = { id: 'abc', createdBy: 'U0ADA' } as Subscription;
+    await sender.tellManager(subscription, reply([['⏸ Paused ', { code: 'abc' }, ' <!here>']]));
+    const dm = slack.calls('chat.postMessage').filter((call) => call.params.channel === 'U0ADA' && call.ok);
+    expect(dm).toHaveLength(1);
+    expect(dm[0]!.params.text).toBe('⏸ Paused `abc` &lt;!here&gt;');
+  });
+});
