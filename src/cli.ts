@@ -150,7 +150,7 @@ async function runDiscordRegister(): Promise<number> {
     apiUrl: normaliseApiBase(env.discordApiUrl),
     guildId: env.discordGuildId,
     groups: commandGroups,
-    log: createLogger({ level: env.logLevel }),
+    log: createLogger({ level: env.logLevel, format: env.logFormat }),
   });
   process.stdout.write(`${result.changed ? 'Registered' : 'Already up to date:'} /feed (${result.scope}).\n`);
   return 0;

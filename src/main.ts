@@ -45,7 +45,7 @@ export function readConfiguration(env: NodeJS.ProcessEnv, cwd: string, createIfM
 export async function startHerald(options: StartOptions): Promise<RunningHerald> {
   const config = readConfiguration(options.env, options.cwd, true);
   const { env } = config;
-  const log = createLogger({ level: env.logLevel, stream: options.logStream });
+  const log = createLogger({ level: env.logLevel, format: env.logFormat, stream: options.logStream });
   if (config.createdFromExample) log.info('created the config file from the example', { path: config.filePath });
   for (const warning of config.warnings) log.warn(warning);
 

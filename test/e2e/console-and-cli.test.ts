@@ -36,8 +36,11 @@ describe('console mode (no platform token)', () => {
         '',
       ].join('\n'),
     });
-    const herald = await startHeraldProcess({ cwd: work.cwd, env: { HERALD_POLL_INTERVAL: '1', HERALD_ALLOW_PRIVATE_URLS: 'true' } });
+    const herald = await startHeraldProcess({ cwd: work.cwd, env: { HERALD_POLL_INTERVAL: '1', HERALD_ALLOW_PRIVATE_URLS: 'true', LOG_FORMAT: 'pretty' } });
     try {
+      // LOG_FORMAT=pretty is honoured even though stderr is a pipe here (JSON lines would start with "{").
+      expect(herald.stderr()).toMatch(/Herald started/);
+      expect(herald.stderr()).not.toMatch(/^\{/m);
       await herald.waitForLine(/watching 2 feeds/, { stream: 'stdout' });
       await herald.waitForLine(/✓ Console Feed .*: 2 items now, not printed/, { stream: 'stdout' });
       await herald.waitForLine(/⚠ Could not fetch http:\/\/127\.0\.0\.1:9\/unreachable\.xml: .*Herald keeps running/, { stream: 'stdout' });
