@@ -283,6 +283,7 @@ describe('Slack (HTTP mode): requests that are not from Slack', () => {
   it.each(['forged', 'stale'] as const)('refuses a %s signature with 401 and does nothing', async (signature) => {
     const result = await feed(setup, mode, `add <${setup.feeds.url(FEED_PATH)}>`, { signature });
     expect(result.status).toBe(401);
+    await setup.herald.waitForLine(/"level":"warn".*Failed to parse and verify the request data/);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(result.responses).toEqual([]);
     expect(await answerOf(await feed(setup, mode, 'list'))).toMatch(/No subscriptions here yet/);
