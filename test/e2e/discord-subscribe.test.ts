@@ -198,9 +198,18 @@ describe('Discord: a channel subscribes to a feed and gets only the items that m
     const list = await command('list', {}, MEMBER);
     const doomedLine = list.content.split('\n').find((line) => line.includes(`<#${DOOMED}>`));
     expect(doomedLine).toMatch(/paused: the Discord channel no longer exists/);
+    const doomedId = doomedLine?.match(/`(\w+)`/)?.[1];
+    expect(doomedId).toBeDefined();
+    const [notice] = await discord.waitForDirectMessages(ADMIN.id, 1, 15_000);
+    expect(notice!.content).toMatch(new RegExp(`Herald paused \`${doomedId}\`.* in <#${DOOMED}>: the Discord channel no longer exists`));
+    expect(notice!.content).toContain(`\`/feed resume ${doomedId}\``);
+    expect(notice!.allowed_mentions).toEqual({ parse: [] });
     const dataEngLine = list.content.split('\n').find((line) => line.includes(`<#${DATA_ENG}>`));
     expect(dataEngLine).not.toMatch(/paused/);
     expect(discord.messages(DOOMED)).toEqual([]);
+    await waitForPolls(2);
+    expect(discord.directMessages(ADMIN.id)).toHaveLength(1);
+    expect(discord.directMessages(MEMBER.id)).toEqual([]);
   });
 
   it('pauses and resumes: items that arrive while paused are not posted, later ones are', async () => {

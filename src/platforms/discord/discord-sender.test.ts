@@ -1,10 +1,19 @@
-/** The sender against the Discord emulator with discord.js's real REST client: each answer maps to an outcome. */
+/**
+ * The sender against the Discord emulator with discord.js's real REST client: each answer maps to an outcome,
+ * and a paused subscription's manager gets a direct message.
+ */
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiscordEmulator } from '../../../test/emulators/discord/server.ts';
 import type { DiscordEmulator } from '../../../test/emulators/discord/server.ts';
+import { reply } from '../../commands/reply.ts';
 import type { Message } from '../../format/message.ts';
+import type { Subscription } from '../../store/records.ts';
 import { DiscordSender } from './discord-sender.ts';
+import { renderDiscordReply } from './render-reply.ts';
+
+const MANAGER = '300000000000000001';
+const CLOSED_MANAGER = '300000000000000002';
 
 let discord: DiscordEmulator;
 let sender: DiscordSender;
@@ -14,6 +23,7 @@ beforeAll(async () => {
   discord.setChannelAccess('12', 'forbidden');
   discord.setChannelAccess('13', 'hidden');
   discord.setChannelAccess('14', 'missing');
+  discord.closeDirectMessages(CLOSED_MANAGER);
   sender = new DiscordSender(new REST({ api: discord.apiBase, retries: 0 }).setToken(discord.token));
 });
 afterAll(async () => {
@@ -44,5 +54,42 @@ describe('DiscordSender', () => {
   it('reports an unreachable Discord as worth retrying', async () => {
     const unreachable = new DiscordSender(new REST({ api: 'http://127.0.0.1:9/api', retries: 0, timeout: 2_000 }).setToken('x'));
     expect((await unreachable.send('11', message, 'd-x')).kind).toBe('retry');
+  });
+});
+
+function subscription(createdBy: string): Subscription {
+  return {
+    id: 'ab12cd', platform: 'discord', workspaceId: '100000000000000001', channelId: '200000000000000001',
+    feedUrl: 'https://blog.test/feed', feedTitle: 'Blog @everyone', rule: '', createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy, paused: true, pausedReason: 'gone',
+  };
+}
+
+const notice = reply([
+  ['Herald paused ', { code: 'ab12cd' }, ' (', { link: 'https://blog.test/feed', label: 'Blog @everyone' }, ') in ', { channel: '200000000000000001' }, ': gone.'],
+  ['Use ', { code: '/feed resume ab12cd' }, ' once fixed.'],
+]);
+
+describe('DiscordSender.tellManager', () => {
+  it('sends the manager one direct message with the rendered notice, pinging nobody', async () => {
+    await sender.tellManager(subscription(MANAGER), notice);
+    const messages = discord.directMessages(MANAGER);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.content).toBe(renderDiscordReply(notice));
+    expect(messages[0]!.content).toContain('`/feed resume ab12cd`');
+    expect(messages[0]!.content).not.toContain('@everyone');
+    expect(messages[0]!.allowed_mentions).toEqual({ parse: [] });
+    expect(messages[0]!.embeds).toEqual([]);
+  });
+
+  it('does nothing for a subscription from the config file, whose creator is no Discord user', async () => {
+    const before = discord.requests.length;
+    await expect(sender.tellManager(subscription('config'), notice)).resolves.toBeUndefined();
+    expect(discord.requests.slice(before)).toEqual([]);
+  });
+
+  it('fails when Discord will not let the bot message that person', async () => {
+    await expect(sender.tellManager(subscription(CLOSED_MANAGER), notice)).rejects.toMatchObject({ status: 403, code: 50007 });
+    expect(discord.directMessages(CLOSED_MANAGER)).toEqual([]);
   });
 });

@@ -1,12 +1,16 @@
 /**
  * Posts rendered items to Discord channels over REST and maps Discord's answers to delivery outcomes.
  * discord.js's REST client already waits out 429s as told (per route and global); what reaches us is final.
+ * Also tells a subscription's manager, in a direct message from the bot, when their subscription had to be paused.
  */
 import { DiscordAPIError, HTTPError, RESTJSONErrorCodes, Routes } from 'discord.js';
-import type { REST } from 'discord.js';
+import type { REST, RESTPostAPICurrentUserCreateDMChannelJSONBody, RESTPostAPICurrentUserCreateDMChannelResult } from 'discord.js';
+import type { Reply } from '../../commands/reply.ts';
 import type { Message } from '../../format/message.ts';
 import type { MessageSender, SendOutcome } from '../../delivery/message-sender.ts';
+import type { Subscription } from '../../store/records.ts';
 import { renderDiscordMessage } from './render.ts';
+import { renderDiscordReply } from './render-reply.ts';
 import { messageOf } from '../../errors.ts';
 
 const LOST_CHANNEL_CODES: ReadonlySet<number> = new Set([
@@ -15,6 +19,9 @@ const LOST_CHANNEL_CODES: ReadonlySet<number> = new Set([
   RESTJSONErrorCodes.MissingPermissions,
   RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel,
 ]);
+
+/** Subscriptions made from the config file record who made them in words, not as a Discord user. */
+const DISCORD_USER_ID = /^\d{17,20}$/;
 
 export class DiscordSender implements MessageSender {
   readonly platform = 'discord' as const;
@@ -28,6 +35,13 @@ export class DiscordSender implements MessageSender {
     } catch (error) {
       return outcomeOf(error);
     }
+  }
+
+  async tellManager(subscription: Subscription, notice: Reply): Promise<void> {
+    if (!DISCORD_USER_ID.test(subscription.createdBy)) return;
+    const body: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: subscription.createdBy };
+    const dm = (await this.rest.post(Routes.userChannels(), { body })) as RESTPostAPICurrentUserCreateDMChannelResult;
+    await this.rest.post(Routes.channelMessages(dm.id), { body: { content: renderDiscordReply(notice), allowed_mentions: { parse: [] } } });
   }
 }
 

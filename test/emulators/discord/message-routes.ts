@@ -1,8 +1,9 @@
 /**
- * Channel message routes: Create Message (validated like Discord, nonce + enforce_nonce honoured,
- * recorded, MESSAGE_CREATE dispatched) and reading messages back. Returns Message objects.
+ * Channel message routes, in guild channels and the bot's DM channels: Create Message (validated like
+ * Discord, nonce + enforce_nonce honoured, recorded, MESSAGE_CREATE dispatched for guild channels) and
+ * reading messages back. Returns Message objects.
  */
-import { resolveChannel } from './channel-access.ts';
+import { resolveMessageChannel } from './channel-access.ts';
 import { validateMessage } from './limits.ts';
 import { messageObject } from './objects.ts';
 import { apiError, errors, INTENTS, isRecord, ok, route } from './rest-types.ts';
@@ -26,7 +27,7 @@ export function messageRoutes(context: RouteContext): Route[] {
   const { state } = context;
   return [
     route('POST', '/channels/:id/messages', (request, [channelId = '']) => {
-      const access = resolveChannel(state, channelId, 'send');
+      const access = resolveMessageChannel(state, channelId, 'send');
       if ('refusal' in access) return access.refusal;
       const body = request.body;
       if (!isRecord(body)) return apiError(400, 50035, 'Invalid Form Body');
@@ -55,19 +56,22 @@ export function messageRoutes(context: RouteContext): Route[] {
       if (nonce !== undefined) state.rememberNonce(channelId, state.botUserId, nonce, message.id);
       state.recordMessage(message);
       const object = postedMessageObject(context, message);
-      context.gateway.dispatchToGuild(access.channel.guildId, 'MESSAGE_CREATE', { ...object, guild_id: access.channel.guildId }, INTENTS.GUILD_MESSAGES);
+      // DM events go to sessions with DIRECT_MESSAGES, which Herald does not ask for; the emulator sends none.
+      if (access.guildId !== undefined) {
+        context.gateway.dispatchToGuild(access.guildId, 'MESSAGE_CREATE', { ...object, guild_id: access.guildId }, INTENTS.GUILD_MESSAGES);
+      }
       return ok(object);
     }),
 
     route('GET', '/channels/:id/messages/:message', (_request, [channelId = '', messageId]) => {
-      const access = resolveChannel(state, channelId, 'view');
+      const access = resolveMessageChannel(state, channelId, 'view');
       if ('refusal' in access) return access.refusal;
       const message = state.posted.find((m) => m.id === messageId && m.channelId === channelId);
       return message ? ok(postedMessageObject(context, message)) : errors.unknownMessage();
     }),
 
     route('GET', '/channels/:id/messages', (request, [channelId = '']) => {
-      const access = resolveChannel(state, channelId, 'view');
+      const access = resolveMessageChannel(state, channelId, 'view');
       if ('refusal' in access) return access.refusal;
       const limit = Math.min(100, Math.max(1, Number(request.query.get('limit') ?? 50) || 50));
       const newestFirst = state.posted.filter((m) => m.channelId === channelId).reverse().slice(0, limit);

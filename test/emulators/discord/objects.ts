@@ -1,9 +1,10 @@
 /**
- * Builds the JSON objects Discord returns (user, role, channel, member, guild, message, application)
- * from the emulator's state, with the fields openapi.json marks required so discord.js caches them.
+ * Builds the JSON objects Discord returns (user, role, channel, DM channel, member, guild, message,
+ * application) from the emulator's state, with the fields openapi.json marks required so discord.js
+ * caches them.
  */
 import { EVERYONE_PERMISSIONS, BOT_ROLE_PERMISSIONS } from './state.ts';
-import type { ChannelState, EmulatorState, GuildState } from './state.ts';
+import type { ChannelState, DmChannelState, EmulatorState, GuildState } from './state.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -71,6 +72,11 @@ export function channelObject(state: EmulatorState, channel: ChannelState): Json
     rate_limit_per_user: 0,
     flags: 0,
   };
+}
+
+/** A DM channel (type 1); the emulator knows users only by id, so the recipient's name is made up. */
+export function dmChannelObject(dm: DmChannelState): Json {
+  return { id: dm.id, type: 1, last_message_id: null, flags: 0, recipients: [userObject(dm.recipientId, `user${dm.recipientId}`)] };
 }
 
 export function memberObject(user: Json, roles: string[], joinedAt: string, permissions?: bigint): Json {

@@ -1,12 +1,13 @@
 /**
  * The REST route table: gateway discovery, the bot's user and application, channels and guilds,
- * plus the message, command and interaction routes from their own modules.
+ * plus the message, DM, command and interaction routes from their own modules.
  */
 import { resolveChannel } from './channel-access.ts';
 import { commandRoutes } from './command-routes.ts';
+import { dmRoutes } from './dm-routes.ts';
 import { interactionRoutes } from './interaction-routes.ts';
 import { messageRoutes } from './message-routes.ts';
-import { applicationObject, botUserObject, channelObject, guildObject, memberObject } from './objects.ts';
+import { applicationObject, botUserObject, channelObject, dmChannelObject, guildObject, memberObject } from './objects.ts';
 import { apiError, errors, ok, route } from './rest-types.ts';
 import type { RestResponse, Route, RouteContext } from './rest-types.ts';
 import type { GuildState } from './state.ts';
@@ -41,6 +42,8 @@ function coreRoutes(context: RouteContext): Route[] {
     route('GET', '/applications/@me', () => ok(applicationObject(state))),
     route('GET', '/oauth2/applications/@me', () => ok(applicationObject(state))),
     route('GET', '/channels/:id', (_r, [channelId = '']) => {
+      const dm = state.dmChannels.get(channelId);
+      if (dm) return ok(dmChannelObject(dm));
       const access = resolveChannel(state, channelId, 'view');
       return 'refusal' in access ? access.refusal : ok(channelObject(state, access.channel));
     }),
@@ -70,5 +73,5 @@ function coreRoutes(context: RouteContext): Route[] {
 }
 
 export function restRoutes(context: RouteContext): Route[] {
-  return [...coreRoutes(context), ...messageRoutes(context), ...commandRoutes(context), ...interactionRoutes(context)];
+  return [...coreRoutes(context), ...messageRoutes(context), ...dmRoutes(context), ...commandRoutes(context), ...interactionRoutes(context)];
 }

@@ -72,6 +72,7 @@ export const errors = {
   alreadyAcknowledged: () => apiError(400, 40060, 'Interaction has already been acknowledged.'),
   missingAccess: () => apiError(403, 50001, 'Missing Access'),
   missingPermissions: () => apiError(403, 50013, 'Missing Permissions'),
+  cannotMessageUser: () => apiError(403, 50007, 'Cannot send messages to this user'),
   nonTextChannel: () => apiError(400, 50008, 'Cannot send messages in a non-text channel'),
   invalidWebhookToken: () => apiError(401, 50027, 'Invalid Webhook Token'),
   invalidJson: () => apiError(400, 50109, 'The request body contains invalid JSON.'),

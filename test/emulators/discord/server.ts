@@ -16,7 +16,7 @@ import type { RestResponse, Route, RouteContext } from './rest-types.ts';
 import { autocomplete, runCommand } from './run-command.ts';
 import { EmulatorState } from './state.ts';
 import { channelObject, guildCreateObject } from './objects.ts';
-import type { DiscordEmulator, EmulatorOptions, RequestRecord } from './types.ts';
+import type { DiscordEmulator, EmulatorOptions, PostedMessage, RequestRecord } from './types.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 export type {
@@ -120,6 +120,10 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
   gateway.resumeUrl = `ws://127.0.0.1:${port}/gateway/resume`;
 
   const deps = { state, gateway, interactions };
+  const directMessagesTo = (userId: string): PostedMessage[] => {
+    const dm = [...state.dmChannels.values()].find((channel) => channel.recipientId === userId);
+    return dm === undefined ? [] : state.posted.filter((m) => m.channelId === dm.id);
+  };
   return {
     apiBase: `http://127.0.0.1:${port}/api`,
     token,
@@ -154,6 +158,15 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       return waitFor(state.changes, 'message', () => (current().length >= count ? current() : undefined), timeoutMs, () =>
         new Error(`expected ${count} message(s) in channel ${channelId} within ${timeoutMs} ms, got ${current().length}`),
       );
+    },
+    directMessages: (userId) => directMessagesTo(userId),
+    waitForDirectMessages(userId, count, timeoutMs = 5000) {
+      return waitFor(state.changes, 'message', () => (directMessagesTo(userId).length >= count ? directMessagesTo(userId) : undefined), timeoutMs, () =>
+        new Error(`expected ${count} direct message(s) to user ${userId} within ${timeoutMs} ms, got ${directMessagesTo(userId).length}`),
+      );
+    },
+    closeDirectMessages(userId) {
+      state.closedDms.add(userId);
     },
     rateLimitNext(routeMatcher, retryAfterSeconds, limitOptions = {}) {
       limiter.inject(routeMatcher, retryAfterSeconds, limitOptions.global ?? false);

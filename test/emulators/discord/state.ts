@@ -1,6 +1,7 @@
 /**
- * The emulator's world: guilds, channels and their access, accepted messages with their nonces,
- * registered commands and snowflakes. Plain data plus small lookups; it knows no HTTP or WebSocket.
+ * The emulator's world: guilds, channels and their access, direct-message channels and who closed
+ * theirs, accepted messages with their nonces, registered commands and snowflakes. Plain data plus
+ * small lookups; it knows no HTTP or WebSocket.
  * `changes` emits 'message' (channelId) and 'interaction' (id) so waiters can wake up.
  */
 import { EventEmitter } from 'node:events';
@@ -35,6 +36,12 @@ export interface ChannelState {
   type: number;
   position: number;
   access: ChannelAccess;
+}
+
+/** A DM channel between the bot and one user (channel type 1). */
+export interface DmChannelState {
+  id: string;
+  recipientId: string;
 }
 
 export interface GuildState {
@@ -72,6 +79,9 @@ export class EmulatorState {
   readonly ownerUserId: string;
   readonly guilds = new Map<string, GuildState>();
   readonly channels = new Map<string, ChannelState>();
+  readonly dmChannels = new Map<string, DmChannelState>();
+  /** Users the bot may not message: no server in common, or DMs from server members turned off. */
+  readonly closedDms = new Set<string>();
   readonly posted: PostedMessage[] = [];
   readonly globalCommands: StoredCommand[] = [];
   readonly guildCommands = new Map<string, StoredCommand[]>();
@@ -113,6 +123,15 @@ export class EmulatorState {
     });
     this.guilds.set(guild.id, guild);
     return guild;
+  }
+
+  /** The bot's DM channel with a user; Discord hands back the same one on every call. */
+  openDm(recipientId: string): DmChannelState {
+    const existing = [...this.dmChannels.values()].find((dm) => dm.recipientId === recipientId);
+    if (existing) return existing;
+    const dm: DmChannelState = { id: this.snowflakes.next(), recipientId };
+    this.dmChannels.set(dm.id, dm);
+    return dm;
   }
 
   /** Channels of a guild the bot is in that still exist. */

@@ -41,7 +41,7 @@ export interface AutocompleteInput extends CommandInput {
   focused: string;
 }
 
-/** A message the emulator accepted on POST /channels/{id}/messages. */
+/** A message the emulator accepted on POST /channels/{id}/messages (a guild channel or a DM channel). */
 export interface PostedMessage {
   readonly id: string;
   readonly channelId: string;
@@ -127,6 +127,11 @@ export interface DiscordEmulator {
   interaction(id: string): InteractionLog | undefined;
   messages(channelId?: string): ReadonlyArray<PostedMessage>;
   waitForMessages(channelId: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<PostedMessage>>;
+  /** What the bot posted in its DM channel with this user (opened with POST /users/@me/channels). */
+  directMessages(userId: string): ReadonlyArray<PostedMessage>;
+  waitForDirectMessages(userId: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<PostedMessage>>;
+  /** The user shares no server with the bot or turned DMs off: posts to their DM channel get 403/50007. */
+  closeDirectMessages(userId: string): void;
   /** The next request whose `METHOD /path` contains the string (or matches the RegExp) gets a 429. */
   rateLimitNext(routeMatcher: string | RegExp, retryAfterSeconds: number, options?: { global?: boolean }): void;
   /** Drops every gateway connection with the close code (default 4000, resumable); sessions stay resumable unless 1000/1001. */
