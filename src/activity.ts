@@ -4,12 +4,19 @@
  */
 import type { Subscription } from './store/records.ts';
 
+export interface PausedEvent {
+  readonly subscription: Subscription;
+  readonly reason: string;
+  readonly itemsKept: boolean;
+}
+
 export interface ActivityListener {
   feedPolled?(event: { url: string; title: string; items: number; newItems: number; deliveries: number; baseline: boolean }): void;
   feedNotModified?(event: { url: string }): void;
   feedFailed?(event: { url: string; error: unknown; consecutiveFailures: number; retryInSeconds: number; subscriptions: readonly Subscription[] }): void;
   delivered?(event: { subscriptionId: string; platform: string; channelId: string; title: string }): void;
-  subscriptionPaused?(event: { subscription: Subscription; reason: string }): void;
+  /** `itemsKept`: items for it are held and posted on resume (a lost channel), not skipped (a failing feed). */
+  subscriptionPaused?(event: PausedEvent): void;
 }
 
 /** Fans one event out to several listeners. */

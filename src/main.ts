@@ -10,6 +10,7 @@ import type { ActivityListener } from './activity.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import { OutboxDeliverer } from './delivery/deliver-outbox.ts';
+import { ManagerNotices } from './delivery/manager-notices.ts';
 import type { MessageSender } from './delivery/message-sender.ts';
 import { RuleCache } from './delivery/rule-cache.ts';
 import { loadFeed } from './feeds/load-feed.ts';
@@ -97,7 +98,8 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     listeners.push(consoleAdapter);
   }
 
-  const activity = combineListeners(listeners);
+  const notices = new ManagerNotices(senders, log.child({ module: 'notices' }));
+  const activity = combineListeners([...listeners, notices]);
   const deliverer = new OutboxDeliverer(repos, senders, log.child({ module: 'delivery' }), activity, clock);
   const scheduler = new Scheduler(
     repos,
@@ -116,6 +118,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     log,
     async stop() {
       await scheduler.stop();
+      await notices.settled();
       for (const stop of stops) await stop();
       await repos.close();
       log.info('Herald stopped');

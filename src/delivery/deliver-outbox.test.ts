@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { combineListeners } from '../activity.ts';
-import { replyToPlainText } from '../commands/reply.ts';
-import type { Reply } from '../commands/reply.ts';
 import type { Message } from '../format/message.ts';
 import { createSilentLogger } from '../log.ts';
 import type { Delivery, Subscription } from '../store/records.ts';
@@ -15,12 +13,7 @@ const openStore = useTemporaryStores();
 class ScriptedSender implements MessageSender {
   readonly platform = 'discord' as const;
   readonly sent: Array<{ channelId: string; title: string; nonce: string }> = [];
-  readonly notices: Array<{ manager: string; text: string }> = [];
-  tellManagerFails = false;
-  async tellManager(subscription: Subscription, notice: Reply): Promise<void> {
-    if (this.tellManagerFails) throw new Error('cannot open a DM');
-    this.notices.push({ manager: subscription.createdBy, text: replyToPlainText(notice) });
-  }
+
   constructor(private readonly answer: (channelId: string, message: Message) => SendOutcome) {}
   async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
     const outcome = this.answer(channelId, message);
@@ -47,7 +40,7 @@ async function setUp(answer: (channelId: string, message: Message) => SendOutcom
   const store = openStore();
   const sender = new ScriptedSender(answer);
   const paused: string[] = [];
-  const deliverer = new OutboxDeliverer(store.repos, new Map([['discord', sender]]), createSilentLogger(), combineListeners([{ subscriptionPaused: (event) => paused.push(event.subscription.id) }]), () => NOW);
+  const deliverer = new OutboxDeliverer(store.repos, new Map([['discord', sender]]), createSilentLogger(), combineListeners([{ subscriptionPaused: (event) => paused.push(`${event.subscription.id}${event.itemsKept ? ' (items kept)' : ''}`) }]), () => NOW);
   return { repos: store.repos, sender, deliverer, paused };
 }
 
@@ -86,24 +79,10 @@ describe('OutboxDeliverer', () => {
     await repos.addDeliveries([delivery('a', 's1', 'gone'), delivery('b', 's1', 'gone'), delivery('c', 's2', 'ok')]);
     const report = await deliverer.deliverDue();
     expect(report).toMatchObject({ sent: 1, parked: 2 });
-    expect(paused).toEqual(['s1']);
+    expect(paused).toEqual(['s1 (items kept)']);
     expect((await repos.subscriptions.get('s1'))?.pausedReason).toBe('Unknown Channel');
     expect((await repos.outbox.ids()).sort()).toEqual(['a', 'b']);
     expect(sender.sent.map((entry) => entry.channelId)).toEqual(['ok']);
-    expect(sender.notices).toHaveLength(1);
-    expect(sender.notices[0]!.manager).toBe('u');
-    expect(sender.notices[0]!.text).toMatch(/Herald paused s1 \(X <https:\/\/x\.test\/feed>\) in #gone: Unknown Channel\./);
-    expect(sender.notices[0]!.text).toMatch(/\/feed resume s1/);
-  });
-
-  it('still pauses and parks when the manager cannot be told', async () => {
-    const { repos, sender, deliverer } = await setUp(() => ({ kind: 'channel-lost', reason: 'not_in_channel' }));
-    sender.tellManagerFails = true;
-    await repos.subscriptions.put('s1', subscription('s1', 'private'));
-    await repos.addDeliveries([delivery('a', 's1', 'private')]);
-    expect(await deliverer.deliverDue()).toMatchObject({ parked: 1 });
-    expect((await repos.subscriptions.get('s1'))?.paused).toBe(true);
-    expect(await repos.outbox.ids()).toEqual(['a']);
   });
 
   it('drops deliveries of removed subscriptions and messages the platform refuses for good', async () => {

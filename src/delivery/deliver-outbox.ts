@@ -11,8 +11,6 @@ import type { Delivery, Platform, Subscription } from '../store/records.ts';
 import type { MessageSender, SendOutcome } from './message-sender.ts';
 import { fromStoredMessage } from './stored-message.ts';
 import { messageOf } from '../errors.ts';
-import { reply } from '../commands/reply.ts';
-import type { Reply } from '../commands/reply.ts';
 
 const PARALLEL_CHANNELS = 4;
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
@@ -120,21 +118,7 @@ export class OutboxDeliverer {
     if (paused === undefined) return;
     subscriptions.set(paused.id, paused);
     log.warn('channel unavailable; subscription paused, its deliveries are kept until it is resumed', { reason, feed: paused.feedUrl });
-    this.activity.subscriptionPaused({ subscription: paused, reason });
-    const sender = this.senders.get(paused.platform);
-    if (sender?.tellManager === undefined) return;
-    await sender.tellManager(paused, pausedNotice(paused, reason)).then(
-      () => log.info('told the subscription manager about the pause', { manager: paused.createdBy }),
-      (error: unknown) => log.warn('could not tell the subscription manager about the pause', { manager: paused.createdBy, error: messageOf(error) }),
-    );
+    this.activity.subscriptionPaused({ subscription: paused, reason, itemsKept: true });
   }
-}
-
-/** What the person who set a subscription up reads when Herald had to pause it. */
-function pausedNotice(subscription: Subscription, reason: string): Reply {
-  return reply([
-    ['⏸ Herald paused ', { code: subscription.id }, ' (', { link: subscription.feedUrl, label: subscription.feedTitle }, ') in ', { channel: subscription.channelId }, `: ${reason}.`],
-    ['New items are kept, not lost. Once this is fixed, ', { code: `/feed resume ${subscription.id}` }, ' posts them and carries on.'],
-  ]);
 }
 

@@ -8,6 +8,7 @@ import type { TestItem } from '../../test/emulators/feed-documents.ts';
 import { useFeedServer } from '../../test/support/use-feed-server.ts';
 import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { combineListeners } from '../activity.ts';
+import type { PausedEvent } from '../activity.ts';
 import { RuleCache } from '../delivery/rule-cache.ts';
 import { loadFeed } from '../feeds/load-feed.ts';
 import { createSilentLogger } from '../log.ts';
@@ -30,10 +31,10 @@ function subscription(id: string, channelId: string, rule: string, path: string)
   return { id, platform: 'discord', workspaceId: 'g', channelId, feedUrl: server.url(path), feedTitle: 'T', rule, createdAt: SUBSCRIBED_AT.toISOString(), createdBy: 'u', paused: false };
 }
 
-function dependencies(repos: Repositories, failures: unknown[] = []): PollDependencies {
+function dependencies(repos: Repositories, failures: unknown[] = [], paused: PausedEvent[] = []): PollDependencies {
   return {
     repos, load: loadFeed, rules: new RuleCache(), log: createSilentLogger(),
-    activity: combineListeners([{ feedFailed: (event) => failures.push(event.error) }]),
+    activity: combineListeners([{ feedFailed: (event) => failures.push(event.error), subscriptionPaused: (event) => paused.push(event) }]),
     allowPrivateUrls: true, pollIntervalSeconds: 60, maxItemAgeDays: 7, clock: () => now,
   };
 }
@@ -100,11 +101,54 @@ describe('pollFeed', () => {
     expect((await repos.getFeedState(server.url(path)))?.consecutiveFailures).toBe(0);
   });
 
-  it('pauses the subscriptions of a feed that is gone (410)', async () => {
+  it('pauses the subscriptions of a feed that is gone (410), and says so', async () => {
     const path = '/gone.xml';
     const repos = await setUp(path, { all: '' });
+    const paused: PausedEvent[] = [];
     server.setResponse(path, { status: 410 });
-    await pollFeed(server.url(path), dependencies(repos));
+    await pollFeed(server.url(path), dependencies(repos, [], paused));
     expect((await repos.subscriptions.get('s1'))?.paused).toBe(true);
+    expect(paused.map((event) => [event.subscription.id, event.reason, event.itemsKept])).toEqual([['s1', 'the feed is gone (the site answered 410 Gone)', false]]);
+  });
+
+  it('pauses the active subscriptions of a feed that has failed for more than a day, once, and forgets a failure run that ends', async () => {
+    const path = '/broken.xml';
+    const repos = await setUp(path, { a: '', b: '' });
+    await repos.subscriptions.update('s2', (current) => ({ ...current, paused: true, pausedReason: 'paused with /feed pause' }));
+    const paused: PausedEvent[] = [];
+    const deps = dependencies(repos, [], paused);
+    const start = now;
+    const at = (hours: number) => (now = new Date(start.getTime() + hours * 3_600_000));
+    try {
+      server.setResponse(path, { status: 500 });
+      await pollFeed(server.url(path), deps);
+      at(23);
+      await pollFeed(server.url(path), deps);
+      expect(paused).toEqual([]);
+
+      server.setFeed(path, makeRss([post('1', 'First')]));
+      await pollFeed(server.url(path), deps);
+      expect((await repos.getFeedState(server.url(path)))?.failingSince).toBeUndefined();
+
+      server.setResponse(path, { status: 500 });
+      at(30);
+      await pollFeed(server.url(path), deps);
+      at(53);
+      await pollFeed(server.url(path), deps);
+      expect(paused).toEqual([]);
+      at(54.5);
+      await pollFeed(server.url(path), deps);
+      expect(paused.map((event) => event.subscription.id)).toEqual(['s1']);
+      expect(paused[0]!.itemsKept).toBe(false);
+      expect(paused[0]!.reason).toMatch(/^the feed has failed for more than a day \(since \d{4}-\d\d-\d\d \d\d:\d\d UTC\): .*500/);
+      expect((await repos.subscriptions.get('s1'))?.pausedReason).toBe(paused[0]!.reason);
+      expect((await repos.subscriptions.get('s2'))?.pausedReason).toBe('paused with /feed pause');
+
+      at(60);
+      await pollFeed(server.url(path), deps);
+      expect(paused).toHaveLength(1);
+    } finally {
+      now = start;
+    }
   });
 });

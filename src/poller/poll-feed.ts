@@ -12,8 +12,13 @@ import type { loadFeed } from '../feeds/load-feed.ts';
 import type { Logger } from '../log.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
 import type { Repositories } from '../store/repositories.ts';
-import type { FeedState } from '../store/records.ts';
+import type { FeedState, Subscription } from '../store/records.ts';
 import { nextIntervalSeconds, siteMinimumInterval } from './poll-interval.ts';
+
+/** How long a feed may keep failing before its subscriptions are paused and their managers told. */
+export const FAILING_TOO_LONG_MS = 24 * 60 * 60 * 1000;
+/** What a successful poll (or a 304) resets. */
+const HEALTHY = { consecutiveFailures: 0, lastError: undefined, failingSince: undefined } as const;
 
 export interface PollDependencies {
   readonly repos: Repositories;
@@ -46,7 +51,7 @@ export async function pollFeed(url: string, deps: PollDependencies): Promise<Pol
   const polledAt = deps.clock();
   if (loaded.status === 'not-modified') {
     const minimum = siteMinimumInterval(undefined, loaded.maxAgeSeconds) ?? state.minIntervalSeconds;
-    await saveState(deps, { ...state, lastPolledAt: polledAt.toISOString(), consecutiveFailures: 0, lastError: undefined, minIntervalSeconds: minimum }, polledAt);
+    await saveState(deps, { ...state, lastPolledAt: polledAt.toISOString(), ...HEALTHY, minIntervalSeconds: minimum }, polledAt);
     deps.activity.feedNotModified({ url });
     return { kind: 'not-modified' };
   }
@@ -72,8 +77,7 @@ export async function pollFeed(url: string, deps: PollDependencies): Promise<Pol
       lastModified: loaded.lastModified,
       lastPolledAt: polledAt.toISOString(),
       minIntervalSeconds: siteMinimumInterval(feed.ttlMinutes, loaded.maxAgeSeconds),
-      consecutiveFailures: 0,
-      lastError: undefined,
+      ...HEALTHY,
     },
     polledAt,
   );
@@ -93,18 +97,29 @@ async function saveState(deps: PollDependencies, state: FeedState, now: Date, re
 }
 
 async function recordFailure(url: string, state: FeedState, error: unknown, deps: PollDependencies): Promise<void> {
+  const now = deps.clock();
   const failures = state.consecutiveFailures + 1;
+  const failingSince = state.failingSince ?? now.toISOString();
   const retryAfterSeconds = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
   const message = messageOf(error);
-  const retryInSeconds = await saveState(deps, { ...state, consecutiveFailures: failures, lastError: message }, deps.clock(), retryAfterSeconds);
+  const retryInSeconds = await saveState(deps, { ...state, consecutiveFailures: failures, lastError: message, failingSince }, now, retryAfterSeconds);
   const subscriptions = await deps.repos.subscriptionsOfFeed(url);
-  deps.log.warn('feed fetch failed', { feed: url, error, consecutiveFailures: failures, retryInSeconds });
+  deps.log.warn('feed fetch failed', { feed: url, error, consecutiveFailures: failures, failingSince, retryInSeconds });
   deps.activity.feedFailed({ url, error, consecutiveFailures: failures, retryInSeconds, subscriptions });
   if (error instanceof HeraldError && error.code === 'gone') {
-    for (const subscription of subscriptions) {
-      const reason = 'the feed is gone (the site answered 410 Gone)';
-      const paused = await deps.repos.subscriptions.update(subscription.id, (current) => ({ ...current, paused: true, pausedReason: reason }));
-      if (paused !== undefined) deps.activity.subscriptionPaused({ subscription: paused, reason });
-    }
+    await pauseSubscriptions(subscriptions, 'the feed is gone (the site answered 410 Gone)', deps);
+  } else if (now.getTime() - Date.parse(failingSince) >= FAILING_TOO_LONG_MS) {
+    const why = error instanceof HeraldError ? error.userMessage : message;
+    await pauseSubscriptions(subscriptions, `the feed has failed for more than a day (since ${failingSince.slice(0, 16).replace('T', ' ')} UTC): ${why.replace(/\.$/u, '')}`, deps);
+  }
+}
+
+/** Pauses the feed's active subscriptions, so each manager hears of it once (ManagerNotices) and the poller keeps trying. */
+async function pauseSubscriptions(subscriptions: readonly Subscription[], reason: string, deps: PollDependencies): Promise<void> {
+  for (const subscription of subscriptions.filter((candidate) => !candidate.paused)) {
+    const paused = await deps.repos.subscriptions.update(subscription.id, (current) => ({ ...current, paused: true, pausedReason: reason }));
+    if (paused === undefined) continue;
+    deps.log.warn('subscription paused', { subscription: paused.id, feed: paused.feedUrl, reason });
+    deps.activity.subscriptionPaused({ subscription: paused, reason, itemsKept: false });
   }
 }

@@ -37,6 +37,8 @@ export const feedStateSchema = z.object({
   minIntervalSeconds: z.number().optional(),
   consecutiveFailures: z.number().default(0),
   lastError: z.string().optional(),
+  /** When the current run of failures began; cleared by a successful poll. */
+  failingSince: z.string().optional(),
 });
 export type FeedState = z.infer<typeof feedStateSchema>;
 

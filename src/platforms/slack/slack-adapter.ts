@@ -72,7 +72,8 @@ export class SlackAdapter {
 
   /** Checks the bot token (auth.test), then connects (Socket Mode) or listens (HTTP mode). */
   async start(): Promise<SlackConnection> {
-    const { options, log } = { options: this.options, log: this.options.log };
+    const { options } = this;
+    const { log } = options;
     try {
       await this.app.init();
     } catch (error) {
@@ -88,10 +89,11 @@ export class SlackAdapter {
       log.info('Slack connected', { mode: 'socket' });
       return { mode: 'socket' };
     }
-    const server = (await this.app.start(options.httpPort ?? DEFAULT_HTTP_PORT).catch((error: unknown) => {
-      throw new HeraldError('slack-listen', `could not listen on port ${options.httpPort ?? DEFAULT_HTTP_PORT}: ${messageOf(error)}`, {
+    const wanted = options.httpPort ?? DEFAULT_HTTP_PORT;
+    const server = (await this.app.start(wanted).catch((error: unknown) => {
+      throw new HeraldError('slack-listen', `could not listen on port ${wanted}: ${messageOf(error)}`, {
         cause: error,
-        userMessage: `Herald could not listen for Slack on port ${options.httpPort ?? DEFAULT_HTTP_PORT} (HERALD_HTTP_PORT): ${messageOf(error)}`,
+        userMessage: `Herald could not listen for Slack on port ${wanted} (HERALD_HTTP_PORT): ${messageOf(error)}`,
       });
     })) as { address(): { port: number } };
     const { port } = server.address();

@@ -1,0 +1,56 @@
+/**
+ * Tells the person who set a subscription up, privately on their own platform, when Herald had to pause it: its
+ * channel is lost, its feed is gone, or its feed has failed for too long. Listens for the core's
+ * subscriptionPaused events, so every reason for a pause reaches them the same way; a notice that cannot be
+ * delivered costs a log line, nothing else. Pauses people ask for with /feed pause are not announced.
+ */
+import type { ActivityListener, PausedEvent } from '../activity.ts';
+import { reply } from '../commands/reply.ts';
+import type { Reply } from '../commands/reply.ts';
+import { messageOf } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Platform } from '../store/records.ts';
+import type { MessageSender } from './message-sender.ts';
+
+export class ManagerNotices implements ActivityListener {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly senders: ReadonlyMap<Platform, MessageSender>,
+    private readonly log: Logger,
+  ) {}
+
+  subscriptionPaused(event: PausedEvent): void {
+    const sending = this.tell(event).finally(() => this.pending.delete(sending));
+    this.pending.add(sending);
+  }
+
+  /** Resolves once every notice under way has been sent or has failed (before the adapters stop). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  private async tell(event: PausedEvent): Promise<void> {
+    const { subscription } = event;
+    const sender = this.senders.get(subscription.platform);
+    if (sender?.tellManager === undefined) return;
+    const log = this.log.child({ subscription: subscription.id, manager: subscription.createdBy });
+    try {
+      await sender.tellManager(subscription, pausedNotice(event));
+      log.info('told the subscription manager about the pause');
+    } catch (error) {
+      log.warn('could not tell the subscription manager about the pause', { error: messageOf(error) });
+    }
+  }
+}
+
+/** What the person who set a subscription up reads when Herald had to pause it. */
+export function pausedNotice({ subscription, reason, itemsKept }: PausedEvent): Reply {
+  const resume = { code: `/feed resume ${subscription.id}` };
+  return reply([
+    ['⏸ Herald paused ', { code: subscription.id }, ' (', { link: subscription.feedUrl, label: subscription.feedTitle }, ') in ', { channel: subscription.channelId }, `: ${reason}.`],
+    itemsKept
+      ? ['Its new items are kept, not lost. Once this is fixed, ', resume, ' posts them and carries on.']
+      : ['Once this is fixed, ', resume, ' starts it again.'],
+  ]);
+}
