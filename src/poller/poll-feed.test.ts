@@ -101,6 +101,35 @@ describe('pollFeed', () => {
     expect((await repos.getFeedState(server.url(path)))?.consecutiveFailures).toBe(0);
   });
 
+  it('follows a feed that moved for good: its subscriptions, state and seen set move to the new address', async () => {
+    const repos = await setUp('/old-home.xml', { a: '', b: 'kafka' });
+    const deps = dependencies(repos);
+    server.setFeed('/old-home.xml', makeRss([post('1', 'First')]));
+    await pollFeed(server.url('/old-home.xml'), deps);
+    server.setFeed('/new-home.xml', makeRss([post('2', 'Kafka news'), post('1', 'First')]));
+    server.setRedirect('/old-home.xml', '/new-home.xml', 301);
+
+    expect(await pollFeed(server.url('/old-home.xml'), deps)).toMatchObject({ kind: 'polled', newItems: 1, deliveries: 2 });
+    expect((await repos.subscriptions.list()).map((subscription) => subscription.feedUrl)).toEqual([server.url('/new-home.xml'), server.url('/new-home.xml')]);
+    expect(await repos.getFeedState(server.url('/old-home.xml'))).toBeUndefined();
+    expect((await repos.getFeedState(server.url('/new-home.xml')))?.title).toBe('Test Feed');
+
+    // The next poll goes straight to the new address, and what was seen stays seen.
+    const before = server.requestsTo('/old-home.xml');
+    expect(await pollFeed(server.url('/new-home.xml'), deps)).toEqual({ kind: 'not-modified' });
+    server.setFeed('/new-home.xml', makeRss([post('3', 'Third'), post('2', 'Kafka news'), post('1', 'First')]));
+    expect(await pollFeed(server.url('/new-home.xml'), deps)).toMatchObject({ newItems: 1, deliveries: 1 });
+    expect(server.requestsTo('/old-home.xml')).toBe(before);
+  });
+
+  it('keeps the stored address after a temporary redirect', async () => {
+    const repos = await setUp('/visiting.xml', { a: '' });
+    server.setFeed('/elsewhere.xml', makeRss([post('1', 'First')]));
+    server.setRedirect('/visiting.xml', '/elsewhere.xml', 302);
+    await pollFeed(server.url('/visiting.xml'), dependencies(repos));
+    expect((await repos.subscriptions.get('s1'))?.feedUrl).toBe(server.url('/visiting.xml'));
+  });
+
   it('pauses the subscriptions of a feed that is gone (410), and says so', async () => {
     const path = '/gone.xml';
     const repos = await setUp(path, { all: '' });

@@ -53,6 +53,7 @@ export async function pollFeed(url: string, deps: PollDependencies): Promise<Pol
     const minimum = siteMinimumInterval(undefined, loaded.maxAgeSeconds) ?? state.minIntervalSeconds;
     await saveState(deps, { ...state, lastPolledAt: polledAt.toISOString(), ...HEALTHY, minIntervalSeconds: minimum }, polledAt);
     deps.activity.feedNotModified({ url });
+    await followPermanentRedirect(url, loaded.permanentUrl, deps);
     return { kind: 'not-modified' };
   }
 
@@ -82,7 +83,28 @@ export async function pollFeed(url: string, deps: PollDependencies): Promise<Pol
     polledAt,
   );
   deps.activity.feedPolled({ url, title: feed.title, items: feed.items.length, newItems: newness.newItems.length, deliveries: deliveries.length, baseline: newness.baseline });
+  await followPermanentRedirect(url, loaded.permanentUrl, deps);
   return { kind: 'polled', newItems: newness.newItems.length, deliveries: deliveries.length, baseline: newness.baseline };
+}
+
+/**
+ * A feed that moved for good (every redirect 301/308) is followed at its new address from now on: its
+ * subscriptions, state and seen set move there. If the new address is already followed, its own state and seen set
+ * stay, since they are current for it. Runs after the poll was recorded, so a crash in between only delays the move.
+ */
+async function followPermanentRedirect(from: string, to: string | undefined, deps: PollDependencies): Promise<void> {
+  if (to === undefined || to === from) return;
+  const { repos } = deps;
+  if ((await repos.getFeedState(to)) === undefined) {
+    const state = await repos.getFeedState(from);
+    const seen = await repos.getSeenSet(from);
+    if (seen !== undefined) await repos.saveSeenSet(to, seen);
+    if (state !== undefined) await repos.saveFeedState({ ...state, url: to });
+  }
+  const moved = await repos.subscriptionsOfFeed(from);
+  for (const subscription of moved) await repos.subscriptions.update(subscription.id, (current) => ({ ...current, feedUrl: to }));
+  await repos.forgetFeed(from);
+  deps.log.info('feed moved permanently; its subscriptions follow the new address', { feed: from, movedTo: to, subscriptions: moved.length });
 }
 
 async function saveState(deps: PollDependencies, state: FeedState, now: Date, retryAfterSeconds?: number): Promise<number> {

@@ -41,6 +41,12 @@ export class Repositories {
     await this.seen.put(feedKey(url), seen);
   }
 
+  /** Drops a feed's state and seen set (it moved, or nobody follows it any more). */
+  async forgetFeed(url: string): Promise<void> {
+    await this.feeds.delete(feedKey(url));
+    await this.seen.delete(feedKey(url));
+  }
+
   async subscriptionsOfFeed(url: string): Promise<Subscription[]> {
     return (await this.subscriptions.list()).filter((subscription) => subscription.feedUrl === url);
   }
