@@ -13,7 +13,6 @@ const openStore = useTemporaryStores();
 class ScriptedSender implements MessageSender {
   readonly platform = 'discord' as const;
   readonly sent: Array<{ channelId: string; title: string; nonce: string }> = [];
-
   constructor(private readonly answer: (channelId: string, message: Message) => SendOutcome) {}
   async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
     const outcome = this.answer(channelId, message);
