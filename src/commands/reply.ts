@@ -34,18 +34,25 @@ export function errorReply(message: string): Reply {
   return reply([spans]);
 }
 
+/** A span's own text without markup: a link's label, a channel's id. Renderers wrap it in their markup. */
+export function spanText(span: Span): string {
+  if (typeof span === 'string') return span;
+  if ('bold' in span) return span.bold;
+  if ('code' in span) return span.code;
+  if ('link' in span) return span.label;
+  if ('preformatted' in span) return span.preformatted;
+  return span.channel;
+}
+
 /** The reply's text without markup, for logs and the console. */
 export function replyToPlainText(answer: Reply): string {
   return answer.lines
     .map((line) =>
       line
         .map((span) => {
-          if (typeof span === 'string') return span;
-          if ('bold' in span) return span.bold;
-          if ('code' in span) return span.code;
-          if ('link' in span) return `${span.label} <${span.link}>`;
-          if ('preformatted' in span) return span.preformatted;
-          return `#${span.channel}`;
+          if (typeof span === 'object' && 'link' in span) return `${span.label} <${span.link}>`;
+          if (typeof span === 'object' && 'channel' in span) return `#${span.channel}`;
+          return spanText(span);
         })
         .join(''),
     )

@@ -6,6 +6,7 @@
  * has a single limit. Blocks would cap each section at 3000 characters and make the answer depend on where
  * it is split; an invalid block would lose the whole answer.
  */
+import { spanText } from '../../commands/reply.ts';
 import type { Line, Reply, Span } from '../../commands/reply.ts';
 import { fitText } from '../../format/fit-text.ts';
 import { escapeMrkdwn, escapeSlackText, slackLink } from './mrkdwn.ts';
@@ -54,24 +55,14 @@ function fitSpans(line: Line, max: number): string {
   let text = '';
   for (const span of line) {
     const whole = renderSpan(span);
-    if (text.length + whole.length > max) return text + fitText(textOf(span), max - text.length, (cut) => renderSpan(span, cut));
+    if (text.length + whole.length > max) return text + fitText(spanText(span), max - text.length, (cut) => renderSpan(span, cut));
     text += whole;
   }
   return text;
 }
 
-/** The span's own text: the part a cut may shorten. */
-function textOf(span: Span): string {
-  if (typeof span === 'string') return span;
-  if ('bold' in span) return span.bold;
-  if ('code' in span) return span.code;
-  if ('link' in span) return span.label;
-  if ('preformatted' in span) return span.preformatted;
-  return span.channel;
-}
-
-/** The span in mrkdwn, with `text` (its own text, perhaps cut) in place of the span's text. */
-function renderSpan(span: Span, text = textOf(span)): string {
+/** The span in mrkdwn, with `text` (its own text, perhaps cut) in place of the span's text (spanText). */
+function renderSpan(span: Span, text = spanText(span)): string {
   if (typeof span === 'string') return escapeMrkdwn(text);
   if ('link' in span) return slackLink(span.link, text);
   if ('channel' in span) return SLACK_CHANNEL_ID.test(text) ? `<#${text}>` : escapeMrkdwn(`#${text}`);
