@@ -1,6 +1,7 @@
 /**
  * The module boundaries of the README's architecture section, checked on every import in src/ and commands/:
- * only adapters know a platform (discord.js in platforms/discord, @slack/* in platforms/slack), only the store knows Keyv, only the fetcher knows HTTP, and the pure stages
+ * only adapters know a platform (discord.js in platforms/discord, @slack/* in platforms/slack), only the store knows Keyv, only the fetcher and
+ * Herald's own HTTP server (src/http) know HTTP, only src/http knows Prometheus, and the pure stages
  * of the data path depend on nothing stateful.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,7 +33,9 @@ const OWNERS: Array<[RegExp, RegExp]> = [
   [/^src\/platforms\/discord\//, /^(discord\.js|@discordjs\/)/],
   [/^src\/platforms\/slack\//, /^@slack\//],
   [/^src\/store\//, /^(keyv|@keyv\/)/],
-  [/^src\/(feeds\/fetch|net\/)/, /^node:(http|https|dns|net|tls|zlib)$/],
+  [/^src\/store\//, /^(kysely|better-sqlite3|pg)$/],
+  [/^src\/(feeds\/fetch|net\/|http\/)/, /^node:(http|https|dns|net|tls|zlib)$/],
+  [/^src\/http\//, /^prom-client$/],
   [/^src\/poller\//, /^node-cron$/],
   [/^src\/feeds\//, /^fast-xml-parser$/],
 ];

@@ -78,3 +78,16 @@ export const deliverySchema = z.object({
   lastError: z.string().optional(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
+
+/**
+ * Where a delivery stands: pending (to be sent, in order per channel), parked (its subscription is paused),
+ * sent, dead (gave up after too many attempts) or rejected (the platform will never take it).
+ */
+export const deliveryStateSchema = z.enum(['pending', 'parked', 'sent', 'dead', 'rejected']);
+export type DeliveryState = z.infer<typeof deliveryStateSchema>;
+
+export const storedDeliverySchema = deliverySchema.extend({
+  state: deliveryStateSchema,
+  sentAt: z.string().optional(),
+});
+export type StoredDelivery = z.infer<typeof storedDeliverySchema>;

@@ -1,0 +1,92 @@
+/**
+ * The SQL schema as Kysely sees it: one interface per table, with the column types both engines hand back
+ * (times are epoch milliseconds, booleans 0/1, JSON columns text). Migration 001 creates these tables.
+ */
+import type { Generated, Kysely } from 'kysely';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface SubscriptionsTable {
+  id: string;
+  platform: string;
+  workspace_id: string;
+  channel_id: string;
+  channel_name: string | null;
+  feed_url: string;
+  feed_title: string;
+  rule: string;
+  created_at: number;
+  created_by: string;
+  paused: number;
+  paused_reason: string | null;
+  /** JSON array of item ids, or null. */
+  skip_item_ids: string | null;
+}
+
+export interface FeedsTable {
+  url: string;
+  title: string | null;
+  etag: string | null;
+  /** The site's Last-Modified header as it sent it (an HTTP date, not a time of ours). */
+  last_modified: string | null;
+  last_polled_at: number | null;
+  /** Null: due at once. */
+  next_poll_at: number | null;
+  min_interval_seconds: number | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  failing_since: number | null;
+  /** The seen set's identity ('id' | 'link'); null while the feed has no seen set (an empty one is not null). */
+  seen_identity: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+export interface SeenItemsTable {
+  feed_url: string;
+  kind: 'key' | 'link';
+  value: string;
+  /** Ascending within (feed_url, kind) in the seen set's order; not necessarily dense. */
+  position: number;
+}
+
+export interface DeliveriesTable {
+  /** Insertion order, the order a channel's deliveries are sent in. */
+  seq: Generated<number>;
+  id: string;
+  subscription_id: string;
+  platform: string;
+  channel_id: string;
+  item_id: string;
+  /** JSON of a StoredMessage. */
+  message: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  state: string;
+  sent_at: number | null;
+}
+
+export interface ChannelsTable {
+  platform: string;
+  channel_id: string;
+  /** When the channel's oldest pending delivery is due; null when it has none. */
+  next_due_at: number | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+export interface Database {
+  subscriptions: SubscriptionsTable;
+  feeds: FeedsTable;
+  seen_items: SeenItemsTable;
+  deliveries: DeliveriesTable;
+  channels: ChannelsTable;
+}
+
+/** A connection or a transaction on the schema, and which engine it talks to. */
+export interface SqlContext {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+}

@@ -1,0 +1,132 @@
+/** Subscriptions in the `subscriptions` table; a subscription's feed always has a `feeds` row to be polled by. */
+import type { Kysely, Selectable } from 'kysely';
+import { subscriptionSchema } from '../records.ts';
+import type { Platform, Subscription } from '../records.ts';
+import type { SubscriptionRepository } from '../store.ts';
+import { atomically } from './batches.ts';
+import { markChannelsDue } from './channel-schedule.ts';
+import { isoOf, jsonOrNull, millisOf, parseJsonColumn, validRecord } from './columns.ts';
+import type { Database, SubscriptionsTable } from './database.ts';
+import { ensureFeedRow } from './feed-repository.ts';
+
+export class SqlSubscriptionRepository implements SubscriptionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(id: string): Promise<Subscription | undefined> {
+    const row = await this.db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : subscriptionOf(row);
+  }
+
+  async put(subscription: Subscription): Promise<void> {
+    const { id, ...columns } = rowOf(subscription);
+    await atomically(this.db, async (db) => {
+      await db
+        .insertInto('subscriptions')
+        .values({ id, ...columns })
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(columns))
+        .execute();
+      await ensureFeedRow(db, subscription.feedUrl);
+    });
+  }
+
+  delete(id: string): Promise<boolean> {
+    return atomically(this.db, async (db) => {
+      await db.deleteFrom('deliveries').where('subscription_id', '=', id).where('state', 'in', ['pending', 'parked']).execute();
+      const { numDeletedRows } = await db.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirstOrThrow();
+      return numDeletedRows > 0n;
+    });
+  }
+
+  async listByFeed(feedUrl: string): Promise<Subscription[]> {
+    const rows = await this.db.selectFrom('subscriptions').selectAll().where('feed_url', '=', feedUrl).orderBy('created_at').orderBy('id').execute();
+    return rows.map(subscriptionOf);
+  }
+
+  async listByWorkspace(platform: Platform, workspaceId: string, channelId?: string): Promise<Subscription[]> {
+    let query = this.db.selectFrom('subscriptions').selectAll().where('platform', '=', platform).where('workspace_id', '=', workspaceId);
+    if (channelId !== undefined) query = query.where('channel_id', '=', channelId);
+    const rows = await query.orderBy('created_at').orderBy('id').execute();
+    return rows.map(subscriptionOf);
+  }
+
+  setPaused(id: string, paused: boolean, reason: string | undefined, now: Date): Promise<Subscription | undefined> {
+    return atomically(this.db, async (db) => {
+      const row = await db
+        .updateTable('subscriptions')
+        .set({ paused: paused ? 1 : 0, paused_reason: paused ? (reason ?? null) : null })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      const subscription = subscriptionOf(row);
+      if (paused) {
+        await db.updateTable('deliveries').set({ state: 'parked' }).where('subscription_id', '=', id).where('state', '=', 'pending').execute();
+      } else {
+        const { numUpdatedRows } = await db
+          .updateTable('deliveries')
+          .set({ state: 'pending', next_attempt_at: now.getTime() })
+          .where('subscription_id', '=', id)
+          .where('state', '=', 'parked')
+          .executeTakeFirstOrThrow();
+        if (numUpdatedRows > 0n) {
+          await markChannelsDue(db, [{ platform: subscription.platform, channelId: subscription.channelId, dueAt: now.getTime() }]);
+        }
+      }
+      return subscription;
+    });
+  }
+
+  moveFeed(from: string, to: string): Promise<number> {
+    return atomically(this.db, async (db) => {
+      const { numUpdatedRows } = await db.updateTable('subscriptions').set({ feed_url: to }).where('feed_url', '=', from).executeTakeFirstOrThrow();
+      if (numUpdatedRows > 0n) await ensureFeedRow(db, to);
+      return Number(numUpdatedRows);
+    });
+  }
+
+  async count(): Promise<number> {
+    const { count } = await this.db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    return Number(count);
+  }
+}
+
+function rowOf(subscription: Subscription): SubscriptionsTable {
+  return {
+    id: subscription.id,
+    platform: subscription.platform,
+    workspace_id: subscription.workspaceId,
+    channel_id: subscription.channelId,
+    channel_name: subscription.channelName ?? null,
+    feed_url: subscription.feedUrl,
+    feed_title: subscription.feedTitle,
+    rule: subscription.rule,
+    created_at: millisOf(subscription.createdAt, `subscription ${subscription.id} createdAt`),
+    created_by: subscription.createdBy,
+    paused: subscription.paused ? 1 : 0,
+    paused_reason: subscription.pausedReason ?? null,
+    skip_item_ids: jsonOrNull(subscription.skipItemIds),
+  };
+}
+
+function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
+  const origin = { table: 'subscriptions', id: row.id };
+  return validRecord(
+    subscriptionSchema,
+    {
+      id: row.id,
+      platform: row.platform,
+      workspaceId: row.workspace_id,
+      channelId: row.channel_id,
+      channelName: row.channel_name,
+      feedUrl: row.feed_url,
+      feedTitle: row.feed_title,
+      rule: row.rule,
+      createdAt: isoOf(row.created_at),
+      createdBy: row.created_by,
+      paused: row.paused === 1,
+      pausedReason: row.paused_reason,
+      skipItemIds: parseJsonColumn(row.skip_item_ids, 'skip_item_ids', origin),
+    },
+    origin,
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * The store's contract: every piece of durable state Herald keeps, behind one interface with two engines
+ * (SQLite, the default file under ./data, and PostgreSQL for a shared store). Only src/store/ knows SQL.
+ *
+ * - Every method either does what it says or throws; no store error is swallowed.
+ * - `transaction` runs its work on one connection and commits it all or nothing.
+ * - Claims (`leases`) are safe across processes: a row is leased by one owner until `leaseUntil`; a lease that
+ *   is not renewed expires and another owner may claim the row. PostgreSQL claims with SKIP LOCKED.
+ * - Times are `Date`s passed in by the caller (the clock is the caller's, so tests can move it).
+ */
+import type { Delivery, DeliveryState, FeedState, Platform, SeenSet, StoredDelivery, Subscription } from './records.ts';
+
+export interface SubscriptionRepository {
+  get(id: string): Promise<Subscription | undefined>;
+  /** Inserts or replaces the subscription; makes sure its feed has a row (a new feed is due at once). */
+  put(subscription: Subscription): Promise<void>;
+  /** Removes it with its pending and parked deliveries; false when there was none. */
+  delete(id: string): Promise<boolean>;
+  /** The feed's subscriptions, paused ones included, oldest first. */
+  listByFeed(feedUrl: string): Promise<Subscription[]>;
+  /** A workspace's subscriptions (optionally one channel's), oldest first. */
+  listByWorkspace(platform: Platform, workspaceId: string, channelId?: string): Promise<Subscription[]>;
+  /** Pauses (with a reason) or resumes; pausing parks its pending deliveries, resuming makes them due again. */
+  setPaused(id: string, paused: boolean, reason: string | undefined, now: Date): Promise<Subscription | undefined>;
+  /** Points every subscription of `from` at `to` (a feed that moved for good); returns how many moved. */
+  moveFeed(from: string, to: string): Promise<number>;
+  count(): Promise<number>;
+}
+
+export interface FeedRepository {
+  get(url: string): Promise<FeedState | undefined>;
+  /** Inserts or replaces the feed's state; leaves its lease alone. */
+  save(state: FeedState): Promise<void>;
+  /** Drops a feed's state and seen set (it moved, or nobody follows it any more). */
+  forget(url: string): Promise<void>;
+  /** Forgets every feed no subscription points at; returns how many. */
+  forgetUnfollowed(): Promise<number>;
+}
+
+export interface SeenRepository {
+  get(feedUrl: string): Promise<SeenSet | undefined>;
+  /** Makes the stored seen set of the feed exactly `seen` (keys in order, oldest first). */
+  save(feedUrl: string, seen: SeenSet): Promise<void>;
+}
+
+export interface DeliveryFilter {
+  readonly state?: DeliveryState;
+  readonly platform?: Platform;
+  readonly channelId?: string;
+  readonly subscriptionId?: string;
+}
+
+export interface OutboxStats {
+  /** Deliveries waiting to be sent (pending), parked (paused subscription) and dead-lettered. */
+  readonly pending: number;
+  readonly parked: number;
+  readonly dead: number;
+  /** The due time of the oldest pending delivery whose time has come, if any. */
+  readonly oldestDueAt?: Date;
+}
+
+export interface DeliveryRepository {
+  /**
+   * Adds deliveries as pending (those of a paused subscription as parked); an id already present is left as it
+   * is, so a repeated poll cannot double a delivery. Marks each channel as having work from `nextAttemptAt`.
+   */
+  add(deliveries: readonly Delivery[]): Promise<void>;
+  get(id: string): Promise<StoredDelivery | undefined>;
+  /** Oldest first (the order they were added in). */
+  list(filter?: DeliveryFilter): Promise<StoredDelivery[]>;
+  /** The channel's pending deliveries in order, oldest first, at most `limit`; the head may not be due yet. */
+  nextForChannel(platform: Platform, channelId: string, limit: number): Promise<StoredDelivery[]>;
+  markSent(id: string, at: Date): Promise<void>;
+  /** A passing failure: counts the attempt and holds the delivery (and its channel) until `nextAttemptAt`. */
+  markRetry(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
+  /** Gave up: dead-lettered after too many attempts, or rejected by the platform for good. Kept for inspection. */
+  markFailed(id: string, state: 'dead' | 'rejected', attempts: number, error: string): Promise<void>;
+  stats(now: Date): Promise<OutboxStats>;
+  /** Deletes sent and rejected deliveries finished before `before`; returns how many. */
+  pruneFinished(before: Date): Promise<number>;
+}
+
+export interface ChannelKey {
+  readonly platform: Platform;
+  readonly channelId: string;
+}
+
+export interface LeaseRepository {
+  /**
+   * Leases up to `limit` feeds that are due (next poll at or before `now`, or never polled), have at least one
+   * subscription, and are not leased by anyone else; earliest due first. Returns their URLs.
+   */
+  claimDueFeeds(owner: string, now: Date, limit: number, leaseMs: number): Promise<string[]>;
+  /** Whether `owner` still holds the feed's lease at `now` (checked inside a poll's transaction). */
+  holdsFeed(owner: string, url: string, now: Date): Promise<boolean>;
+  /**
+   * Ends `owner`'s lease on the feed. With `notBefore`, nobody may claim the feed before then (a poll that met a
+   * store error retries after a pause instead of at once; this hold is not renewed).
+   */
+  releaseFeed(owner: string, url: string, notBefore?: Date): Promise<void>;
+  /** Leases up to `limit` channels of the given platforms whose oldest pending delivery is due. */
+  claimDueChannels(owner: string, platforms: readonly Platform[], now: Date, limit: number, leaseMs: number): Promise<ChannelKey[]>;
+  /** Ends the channel's lease and records when its next pending delivery is due (none: idle). */
+  releaseChannel(owner: string, channel: ChannelKey): Promise<void>;
+  /** Extends every lease `owner` holds to `now + leaseMs`; returns how many it holds. */
+  renew(owner: string, now: Date, leaseMs: number): Promise<number>;
+  /** Every owner that holds a lease on a feed or channel (expired or not). */
+  owners(): Promise<string[]>;
+  /** Ends every lease of `owner` (a process known to be dead); returns how many. */
+  releaseAll(owner: string): Promise<number>;
+  /** Feeds due at `now` that nobody holds: the poller's backlog. */
+  countDueFeeds(now: Date): Promise<number>;
+}
+
+/** What a transaction's work may use: the same repositories, inside the transaction. */
+export interface StoreSession {
+  readonly subscriptions: SubscriptionRepository;
+  readonly feeds: FeedRepository;
+  readonly seen: SeenRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly leases: LeaseRepository;
+}
+
+export interface Store extends StoreSession {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Where the data lives, for log lines (credentials hidden). */
+  readonly description: string;
+  /** Runs `work` in one transaction: all its writes commit together, or none (it rethrows what `work` threw). */
+  transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T>;
+  /** Throws unless the database answers (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
