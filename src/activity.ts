@@ -2,7 +2,13 @@
  * What the core reports while it works, for whoever wants to know: the log, the console adapter, later
  * metrics and admin notices. Listeners must not throw; each method is optional.
  */
-import type { Subscription } from './store/records.ts';
+import type { Platform, Subscription } from './store/records.ts';
+
+/** How one poll ended: new items, parsed but nothing new, 304, a failed fetch, or an error of Herald's own (store). */
+export type PollResult = 'new' | 'unchanged' | 'not_modified' | 'failed' | 'error';
+
+/** How one delivery attempt ended. */
+export type DeliveryResult = 'sent' | 'retry' | 'parked' | 'rejected' | 'dead';
 
 export interface PausedEvent {
   readonly subscription: Subscription;
@@ -11,12 +17,17 @@ export interface PausedEvent {
 }
 
 export interface ActivityListener {
-  feedPolled?(event: { url: string; title: string; items: number; newItems: number; deliveries: number; baseline: boolean }): void;
+  /** `decisions`: rule decisions made (one per new item and active subscription); `deliveries` of them matched. */
+  feedPolled?(event: { url: string; title: string; items: number; newItems: number; deliveries: number; decisions: number; baseline: boolean }): void;
   feedNotModified?(event: { url: string }): void;
   feedFailed?(event: { url: string; error: unknown; consecutiveFailures: number; retryInSeconds: number; subscriptions: readonly Subscription[] }): void;
   delivered?(event: { subscriptionId: string; platform: string; channelId: string; title: string }): void;
   /** `itemsKept`: items for it are held and posted on resume (a lost channel), not skipped (a failing feed). */
   subscriptionPaused?(event: PausedEvent): void;
+  pollFinished?(event: { url: string; result: PollResult; durationSeconds: number }): void;
+  deliveryFinished?(event: { platform: Platform; result: DeliveryResult; rateLimited: boolean }): void;
+  /** A store operation failed; the work that met it is retried. */
+  storeError?(event: { operation: string; error: unknown }): void;
 }
 
 /** Fans one event out to several listeners. */
@@ -31,5 +42,8 @@ export function combineListeners(listeners: readonly ActivityListener[]): Requir
     feedFailed: call('feedFailed'),
     delivered: call('delivered'),
     subscriptionPaused: call('subscriptionPaused'),
+    pollFinished: call('pollFinished'),
+    deliveryFinished: call('deliveryFinished'),
+    storeError: call('storeError'),
   };
 }

@@ -9,20 +9,28 @@ import { combineListeners } from './activity.ts';
 import type { ActivityListener } from './activity.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
-import { OutboxDeliverer } from './delivery/deliver-outbox.ts';
+import { DeliveryWorker } from './delivery/delivery-worker.ts';
 import { ManagerNotices } from './delivery/manager-notices.ts';
 import type { MessageSender } from './delivery/message-sender.ts';
 import { RuleCache } from './delivery/rule-cache.ts';
 import { loadFeed } from './feeds/load-feed.ts';
+import { DEFAULT_HTTP_PORT, startHttpServer } from './http/http-server.ts';
+import type { ReadinessCheck, RequestListener } from './http/http-server.ts';
+import { HeraldMetrics } from './http/metrics.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { ConsoleAdapter } from './platforms/console/console-adapter.ts';
 import { DiscordAdapter } from './platforms/discord/discord-adapter.ts';
+import { SLACK_EVENTS_PATH } from './platforms/slack/manifest.ts';
 import { SlackAdapter } from './platforms/slack/slack-adapter.ts';
-import { Scheduler } from './poller/scheduler.ts';
+import { pollFeed } from './poller/poll-feed.ts';
+import { PollPool, DEFAULT_LEASE_MS } from './poller/poll-pool.ts';
+import { Housekeeping } from './poller/housekeeping.ts';
 import { ruleProblem, SubscriptionService } from './services/subscription-service.ts';
 import { openStore } from './store/open-store.ts';
-import { Repositories } from './store/repositories.ts';
+import { openCache } from './store/cache.ts';
+import { LeaseKeeper } from './store/lease-keeper.ts';
+import { releaseLeasesOfDeadProcesses, workerIdentity } from './store/worker-identity.ts';
 import type { Platform } from './store/records.ts';
 
 export interface StartOptions {
@@ -50,28 +58,50 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   if (config.createdFromExample) log.info('created the config file from the example', { path: config.filePath });
   for (const warning of config.warnings) log.warn(warning);
 
-  const repos = new Repositories(openStore(env.store, options.cwd));
+  const store = await openStore(env.store, { cwd: options.cwd, log: log.child({ module: 'store' }) });
+  const owner = workerIdentity();
+  const taken = await releaseLeasesOfDeadProcesses(store);
+  if (taken.length > 0) log.info('took over the work of processes that stopped without finishing it', { previousWorkers: taken.join(',') });
+  // A shared store means a cluster: its processes share the cache too, in the same database unless told otherwise.
+  const cache = openCache(env.cache ?? (store.engine === 'postgres' ? env.store : undefined), log.child({ module: 'cache' }));
   const rules = new RuleCache();
   const clock = () => new Date();
   const subscriptions = new SubscriptionService({
-    repos, load: loadFeed, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
+    store, cache, load: loadFeed, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
   });
 
   const senders = new Map<Platform, MessageSender>();
   const listeners: ActivityListener[] = [];
   const stops: Array<() => Promise<void>> = [];
 
-  /** Starts one adapter; if it cannot start, what already started is stopped before the error goes up. */
-  const startAdapter = async (platform: Platform, adapter: { start(): Promise<unknown>; stop(): Promise<void>; sender: MessageSender }) => {
+  const metrics = new HeraldMetrics(
+    {
+      outboxStats: () => store.deliveries.stats(clock()),
+      dueFeeds: () => store.leases.countDueFeeds(clock()),
+    },
+    log.child({ module: 'metrics' }),
+  );
+  listeners.push(metrics.listener);
+  const readiness: ReadinessCheck[] = [{ name: 'store', check: async () => (await store.ping(), true) }];
+  const mounts = new Map<string, RequestListener>();
+
+  /** Runs one start step; if it fails, what already started is stopped before the error goes up. */
+  const startOrUnwind = async <T>(start: () => Promise<T>): Promise<T> => {
     try {
-      await adapter.start();
+      return await start();
     } catch (error) {
       for (const stop of stops) await stop().catch(() => undefined);
-      await repos.close();
+      await cache.close();
+      await store.close();
       throw error;
     }
+  };
+  /** Starts one adapter; it is ready while connected. */
+  const startAdapter = async (platform: Platform, adapter: { start(): Promise<unknown>; stop(): Promise<void>; isConnected(): boolean; sender: MessageSender }) => {
+    await startOrUnwind(() => adapter.start());
     senders.set(platform, adapter.sender);
     stops.push(() => adapter.stop());
+    readiness.push({ name: platform, check: () => adapter.isConnected() });
   };
 
   if (env.discordToken !== undefined) {
@@ -79,17 +109,17 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
       'discord',
       new DiscordAdapter({
         token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, log: log.child({ module: 'discord' }),
+        onRateLimited: () => metrics.rateLimited('discord'),
       }),
     );
   }
   if (env.slackBotToken !== undefined) {
-    await startAdapter(
-      'slack',
-      new SlackAdapter({
-        botToken: env.slackBotToken, appToken: env.slackAppToken, signingSecret: env.slackSigningSecret, apiUrl: env.slackApiUrl, httpPort: env.httpPort,
-        admins: config.file.slack.admins, groups: commandGroups, subscriptions, log: log.child({ module: 'slack' }),
-      }),
-    );
+    const slack = new SlackAdapter({
+      botToken: env.slackBotToken, appToken: env.slackAppToken, signingSecret: env.slackSigningSecret, apiUrl: env.slackApiUrl,
+      admins: config.file.slack.admins, groups: commandGroups, subscriptions, cache, log: log.child({ module: 'slack' }),
+    });
+    await startAdapter('slack', slack);
+    if (slack.httpListener !== undefined) mounts.set(SLACK_EVENTS_PATH, slack.httpListener);
   }
   if (senders.size === 0) {
     const consoleAdapter = new ConsoleAdapter(options.stdout, { subscriptions });
@@ -98,29 +128,45 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     listeners.push(consoleAdapter);
   }
 
+  const http = await startOrUnwind(() => startHttpServer({ port: env.httpPort ?? DEFAULT_HTTP_PORT, metrics, readiness, mounts, log: log.child({ module: 'http' }) }));
+  // First to stop: Slack requests and probes end before the adapters do.
+  stops.unshift(() => http.close());
+
   const notices = new ManagerNotices(senders, log.child({ module: 'notices' }));
   const activity = combineListeners([...listeners, notices]);
-  const deliverer = new OutboxDeliverer(repos, senders, log.child({ module: 'delivery' }), activity, clock);
-  const scheduler = new Scheduler(
-    repos,
-    {
-      repos, load: loadFeed, rules, log: log.child({ module: 'poller' }), activity, clock,
-      allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
+  const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS });
+  const pollDependencies = {
+    store, load: loadFeed, rules, log: log.child({ module: 'poller' }), activity, clock,
+    allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
+  };
+  const poller = new PollPool({
+    store, owner, clock, log: log.child({ module: 'poller' }), activity, leaseMs: DEFAULT_LEASE_MS,
+    poll: async (url) => {
+      const outcome = await pollFeed(url, pollDependencies, owner);
+      if (outcome.kind === 'polled' && outcome.deliveries > 0) deliveries.wake();
+      return outcome;
     },
-    deliverer,
-    log.child({ module: 'scheduler' }),
-  );
-  scheduler.start();
-  log.info('Herald started', { platforms: [...senders.keys()].join(','), store: env.store, pollIntervalSeconds: env.pollIntervalSeconds });
+  });
+  const leases = new LeaseKeeper(store, owner, DEFAULT_LEASE_MS, clock, log.child({ module: 'leases' }), (error) => activity.storeError({ operation: 'renew leases', error }));
+  const housekeeping = new Housekeeping(store, clock, log.child({ module: 'housekeeping' }));
+  leases.start();
+  poller.start();
+  deliveries.start();
+  housekeeping.start();
+  log.info('Herald started', { platforms: [...senders.keys()].join(','), store: store.description, worker: owner, pollIntervalSeconds: env.pollIntervalSeconds });
 
   return {
     config,
     log,
     async stop() {
-      await scheduler.stop();
+      housekeeping.stop();
+      await poller.stop();
+      await deliveries.stop();
+      await leases.stop();
       await notices.settled();
       for (const stop of stops) await stop();
-      await repos.close();
+      await cache.close();
+      await store.close();
       log.info('Herald stopped');
     },
   };

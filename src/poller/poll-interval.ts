@@ -25,3 +25,25 @@ export function nextIntervalSeconds(options: {
   const backoff = Math.min(MAX_BACKOFF_SECONDS, options.baseSeconds * 2 ** (options.consecutiveFailures - 1));
   return Math.max(backoff, options.retryAfterSeconds ?? 0, Math.min(healthy, MAX_BACKOFF_SECONDS));
 }
+
+/**
+ * When a feed is next due. A healthy feed polled at the operator's interval keeps a stable phase within that
+ * interval (from a hash of its URL), so feeds added or restarted together spread out over the interval instead
+ * of all firing at once; the one interval that moves a feed onto its phase is at most a quarter shorter or three
+ * quarters longer. A site's minimum (ttl, max-age), a backoff or Retry-After is honoured from the poll's time, unaligned.
+ */
+export function nextPollTime(url: string, polledAt: Date, intervalSeconds: number, aligned: boolean): Date {
+  const period = intervalSeconds * 1000;
+  const target = polledAt.getTime() + period;
+  if (!aligned || period < 2000) return new Date(target);
+  const phase = phaseOf(url, period);
+  // A poll runs a little after its slot; up to a quarter of the period late still counts as on time.
+  const slots = Math.ceil((target - phase - period / 4) / period);
+  return new Date(phase + slots * period);
+}
+
+function phaseOf(url: string, period: number): number {
+  let hash = 2166136261;
+  for (let index = 0; index < url.length; index += 1) hash = Math.imul(hash ^ url.charCodeAt(index), 16777619) >>> 0;
+  return hash % period;
+}

@@ -7,7 +7,8 @@ import { loadFeed } from '../feeds/load-feed.ts';
 import { combineListeners } from '../activity.ts';
 import { createSilentLogger } from '../log.ts';
 import { pollFeed } from '../poller/poll-feed.ts';
-import type { Repositories } from '../store/repositories.ts';
+import { openCache } from '../store/cache.ts';
+import type { Store } from '../store/store.ts';
 import { SubscriptionService } from './subscription-service.ts';
 
 const server = useFeedServer();
@@ -19,10 +20,10 @@ beforeAll(() => {
 });
 const openStore = useTemporaryStores();
 
-function makeService(allowPrivateUrls = true) {
-  const store = openStore();
-  const service = new SubscriptionService({ repos: store.repos, load: loadFeed, rules: new RuleCache(), allowPrivateUrls, pollIntervalSeconds: 600, clock: () => new Date('2026-11-21T12:00:00Z') });
-  return { service, repos: store.repos };
+async function makeService(allowPrivateUrls = true) {
+  const { store } = await openStore();
+  const service = new SubscriptionService({ store, cache: openCache(undefined, createSilentLogger()), load: loadFeed, rules: new RuleCache(), allowPrivateUrls, pollIntervalSeconds: 600, clock: () => new Date('2026-11-21T12:00:00Z') });
+  return { service, store };
 }
 
 const guild = { platform: 'discord', workspaceId: 'g1' } as const;
@@ -32,31 +33,31 @@ const request = (overrides: Partial<Parameters<SubscriptionService['add']>[0]> =
 
 describe('SubscriptionService', () => {
   it('adds a subscription and records the baseline so existing items are never posted', async () => {
-    const { service, repos } = makeService();
+    const { service, store } = await makeService();
     const { subscription, itemCount } = await service.add(request({ rule: '  kafka  ' }));
     expect(itemCount).toBe(2);
     expect(subscription).toMatchObject({ feedTitle: 'Service Feed', rule: 'kafka', channelId: 'c1', paused: false });
-    expect((await repos.getSeenSet(subscription.feedUrl))?.keys.sort()).toEqual(['1', '2']);
+    expect((await store.seen.get(subscription.feedUrl))?.keys.sort()).toEqual(['1', '2']);
     expect(await service.list(guild)).toHaveLength(1);
   });
 
   it('refuses the same feed twice in one channel, and a private address unless allowed', async () => {
-    const { service } = makeService();
+    const { service } = await makeService();
     await service.add(request());
     await expect(service.add(request({ rule: 'other' }))).rejects.toMatchObject({ code: 'duplicate-subscription' });
-    const strict = makeService(false).service;
+    const strict = (await makeService(false)).service;
     await expect(strict.add(request())).rejects.toMatchObject({ code: 'blocked-address' });
   });
 
   it('refuses a malformed rule before fetching, with its position', async () => {
-    const { service } = makeService();
+    const { service } = await makeService();
     const before = server.requestsTo('/feed.xml');
     await expect(service.add(request({ rule: '(kafka' }))).rejects.toMatchObject({ code: 'rule-syntax' });
     expect(server.requestsTo('/feed.xml')).toBe(before);
   });
 
   it('finds, pauses and removes only within the same workspace', async () => {
-    const { service } = makeService();
+    const { service } = await makeService();
     const { subscription } = await service.add(request());
     await expect(service.remove({ platform: 'discord', workspaceId: 'other' }, subscription.id)).rejects.toMatchObject({ code: 'subscription-not-found' });
     expect((await service.setPaused(guild, subscription.id, true, 'test')).paused).toBe(true);
@@ -66,20 +67,30 @@ describe('SubscriptionService', () => {
   });
 
   it('previews the latest items newest first with verdicts', async () => {
-    const { service } = makeService();
+    const { service } = await makeService();
     const preview = await service.preview(server.url('/feed.xml'), 'kafka');
     expect(preview.items.map((entry) => [entry.item.title, entry.matches])).toEqual([['Gardening', false], ['Kafka in production', true]]);
     expect(preview.items[1]!.reason).toMatch(/kafka/);
   });
 
+  it('fetches a feed once for a preview followed by an add, and remembers the feed a page links to', async () => {
+    const { service } = await makeService();
+    server.setFeed('/previewed.xml', makeRss([{ guid: '1', title: 'Kafka one' }]));
+    server.setFeed('/blog.html', `<html><head><link rel="alternate" type="application/rss+xml" href="/previewed.xml"></head></html>`, { contentType: 'text/html' });
+    await service.preview(server.url('/blog.html'), 'kafka');
+    const { subscription } = await service.add(request({ url: server.url('/blog.html') }));
+    expect(subscription.feedUrl).toBe(server.url('/previewed.xml'));
+    expect([server.requestsTo('/blog.html'), server.requestsTo('/previewed.xml')]).toEqual([1, 1]);
+  });
+
   it('accepts a pasted URL in angle brackets or without a scheme', async () => {
-    const { service } = makeService();
+    const { service } = await makeService();
     const { subscription } = await service.add(request({ url: `<${server.url('/feed.xml')}>` }));
     expect(subscription.feedUrl).toBe(server.url('/feed.xml'));
   });
 
   it('never gives a new subscription what the feed held when it was made, while others still get their unseen items', async () => {
-    const { service, repos } = makeService();
+    const { service, store } = await makeService();
     const url = server.url('/shared.xml');
     const undated = (id: string) => ({ guid: id, title: `Kafka ${id}` });
     server.setFeed('/shared.xml', makeRss([undated('1')]));
@@ -88,28 +99,28 @@ describe('SubscriptionService', () => {
     const second = await service.add(request({ url, channelId: 'second' }));
     expect(second.subscription.skipItemIds).toEqual(['2']);
 
-    const routed = await pollOnce(repos, url);
+    const routed = await pollOnce(store, url);
     expect(routed).toEqual([`${first.subscription.id} 2`]);
   });
 
   it('refreshes a seen set that went stale while nobody followed the feed', async () => {
-    const { service, repos } = makeService();
+    const { service, store } = await makeService();
     const url = server.url('/stale.xml');
     server.setFeed('/stale.xml', makeRss([{ guid: '1', title: 'Kafka one' }]));
     const earlier = await service.add(request({ url }));
     await service.remove(guild, earlier.subscription.id);
     server.setFeed('/stale.xml', makeRss([{ guid: '3', title: 'Kafka three' }, { guid: '2', title: 'Kafka two' }, { guid: '1', title: 'Kafka one' }]));
     await service.add(request({ url }));
-    expect(await pollOnce(repos, url)).toEqual([]);
+    expect(await pollOnce(store, url)).toEqual([]);
   });
 });
 
 /** Polls the feed once through the real poller and returns the deliveries it queued, as "subscription item". */
-async function pollOnce(repos: Repositories, url: string): Promise<string[]> {
-  await repos.saveFeedState({ url, consecutiveFailures: 0 });
+async function pollOnce(store: Store, url: string): Promise<string[]> {
+  await store.feeds.save({ url, consecutiveFailures: 0 });
   await pollFeed(url, {
-    repos, load: loadFeed, rules: new RuleCache(), log: createSilentLogger(), activity: combineListeners([]),
+    store, load: loadFeed, rules: new RuleCache(), log: createSilentLogger(), activity: combineListeners([]),
     allowPrivateUrls: true, pollIntervalSeconds: 600, maxItemAgeDays: 7, clock: () => new Date('2026-11-21T12:05:00Z'),
   });
-  return (await repos.outbox.list()).map((delivery) => `${delivery.subscriptionId} ${delivery.itemId}`);
+  return (await store.deliveries.list()).map((delivery) => `${delivery.subscriptionId} ${delivery.itemId}`);
 }

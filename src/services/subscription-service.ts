@@ -6,18 +6,23 @@
 import { randomBytes } from 'node:crypto';
 import { HeraldError } from '../errors.ts';
 import type { Item } from '../feeds/item.ts';
-import type { loadFeed } from '../feeds/load-feed.ts';
+import type { LoadedFeed, loadFeed } from '../feeds/load-feed.ts';
 import { checkUrlSyntax } from '../net/address-guard.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
+import { nextPollTime } from '../poller/poll-interval.ts';
 import { compileRule } from '../rules/index.ts';
 import { ruleItemOf } from '../delivery/rule-cache.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
-import type { Repositories } from '../store/repositories.ts';
+import type { Cache } from '../store/cache.ts';
+import type { Store, StoreSession } from '../store/store.ts';
+import { RecentFeeds } from './recent-feeds.ts';
 import type { Platform, Subscription } from '../store/records.ts';
 
 export interface SubscriptionServiceOptions {
-  readonly repos: Repositories;
+  readonly store: Store;
   readonly load: typeof loadFeed;
+  /** Remembers discovered feeds and recent fetches for people (see RecentFeeds). */
+  readonly cache: Cache;
   readonly rules: RuleCache;
   readonly allowPrivateUrls: boolean;
   readonly pollIntervalSeconds: number;
@@ -46,37 +51,44 @@ export interface PreviewedItem {
 }
 
 export class SubscriptionService {
-  constructor(private readonly options: SubscriptionServiceOptions) {}
+  private readonly recent: RecentFeeds;
+
+  constructor(private readonly options: SubscriptionServiceOptions) {
+    this.recent = new RecentFeeds(options.load, options.cache);
+  }
 
   async add(request: NewSubscription): Promise<{ subscription: Subscription; itemCount: number }> {
     const rule = validateRule(request.rule);
     const url = normaliseFeedUrl(request.url, this.options.allowPrivateUrls);
-    const loaded = await this.loadForPerson(url);
+    const loaded = okFeed(url, await this.recent.loadForAdd(url, this.personOptions));
     const feedUrl = loaded.permanentUrl ?? loaded.url;
-    const existing = (await this.options.repos.subscriptionsOfFeed(feedUrl)).find(
-      (subscription) => subscription.platform === request.platform && subscription.channelId === request.channelId,
-    );
-    if (existing !== undefined && existing.id !== request.id) {
-      throw new HeraldError('duplicate-subscription', `channel ${request.channelId} already follows ${feedUrl} as ${existing.id}`, {
-        userMessage: `This channel already follows ${loaded.feed.title} (subscription \`${existing.id}\`). Remove it first to change its filter.`,
-      });
-    }
-    const skipItemIds = await this.recordBaseline(feedUrl, loaded.feed.title, loaded.feed.items);
-    const subscription: Subscription = {
-      id: request.id ?? newSubscriptionId(),
-      platform: request.platform,
-      workspaceId: request.workspaceId,
-      channelId: request.channelId,
-      channelName: request.channelName,
-      feedUrl,
-      feedTitle: loaded.feed.title,
-      rule,
-      createdAt: this.options.clock().toISOString(),
-      createdBy: request.createdBy,
-      paused: false,
-      ...(skipItemIds.length > 0 ? { skipItemIds } : {}),
-    };
-    await this.options.repos.subscriptions.put(subscription.id, subscription);
+    const subscription = await this.options.store.transaction(async (session) => {
+      const existing = (await session.subscriptions.listByFeed(feedUrl)).find(
+        (candidate) => candidate.platform === request.platform && candidate.channelId === request.channelId,
+      );
+      if (existing !== undefined && existing.id !== request.id) {
+        throw new HeraldError('duplicate-subscription', `channel ${request.channelId} already follows ${feedUrl} as ${existing.id}`, {
+          userMessage: `This channel already follows ${loaded.feed.title} (subscription \`${existing.id}\`). Remove it first to change its filter.`,
+        });
+      }
+      const skipItemIds = await this.recordBaseline(session, feedUrl, loaded.feed.title, loaded.feed.items);
+      const created: Subscription = {
+        id: request.id ?? newSubscriptionId(),
+        platform: request.platform,
+        workspaceId: request.workspaceId,
+        channelId: request.channelId,
+        channelName: request.channelName,
+        feedUrl,
+        feedTitle: loaded.feed.title,
+        rule,
+        createdAt: this.options.clock().toISOString(),
+        createdBy: request.createdBy,
+        paused: false,
+        ...(skipItemIds.length > 0 ? { skipItemIds } : {}),
+      };
+      await session.subscriptions.put(created);
+      return created;
+    });
     return { subscription, itemCount: loaded.feed.items.length };
   }
 
@@ -105,23 +117,19 @@ export class SubscriptionService {
         createdBy: request.createdBy,
         paused: false,
       };
-      await this.options.repos.subscriptions.put(subscription.id, subscription);
+      await this.options.store.subscriptions.put(subscription);
       kept.push(subscription);
     }
-    for (const stale of existing.values()) await this.options.repos.subscriptions.delete(stale.id);
+    for (const stale of existing.values()) await this.options.store.subscriptions.delete(stale.id);
     return kept;
   }
 
-  async list(workspace: Workspace, channelId?: string): Promise<Subscription[]> {
-    const all = await this.options.repos.subscriptions.list();
-    return all
-      .filter((s) => s.platform === workspace.platform && s.workspaceId === workspace.workspaceId)
-      .filter((s) => channelId === undefined || s.channelId === channelId)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  list(workspace: Workspace, channelId?: string): Promise<Subscription[]> {
+    return this.options.store.subscriptions.listByWorkspace(workspace.platform, workspace.workspaceId, channelId);
   }
 
   async find(workspace: Workspace, id: string): Promise<Subscription> {
-    const subscription = await this.options.repos.subscriptions.get(id.trim());
+    const subscription = await this.options.store.subscriptions.get(id.trim());
     if (subscription === undefined || subscription.platform !== workspace.platform || subscription.workspaceId !== workspace.workspaceId) {
       throw new HeraldError('subscription-not-found', `no subscription ${id} in ${workspace.platform}:${workspace.workspaceId}`, {
         userMessage: `There is no subscription \`${id}\` here. \`/feed list\` shows this server's subscriptions and their ids.`,
@@ -132,24 +140,21 @@ export class SubscriptionService {
 
   async remove(workspace: Workspace, id: string): Promise<Subscription> {
     const subscription = await this.find(workspace, id);
-    await this.options.repos.subscriptions.delete(subscription.id);
+    await this.options.store.subscriptions.delete(subscription.id);
     return subscription;
   }
 
   async setPaused(workspace: Workspace, id: string, paused: boolean, reason?: string): Promise<Subscription> {
     const subscription = await this.find(workspace, id);
-    const updated = await this.options.repos.subscriptions.update(subscription.id, (current) => ({
-      ...current,
-      paused,
-      pausedReason: paused ? reason : undefined,
-    }));
+    const updated = await this.options.store.subscriptions.setPaused(subscription.id, paused, paused ? reason : undefined, this.options.clock());
     return updated ?? subscription;
   }
 
   /** The feed's latest items (newest first, at most `limit`), each with the rule's verdict and its reason. */
   async preview(url: string, rule: string, limit = 10): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[] }> {
     const source = validateRule(rule);
-    const loaded = await this.loadForPerson(normaliseFeedUrl(url, this.options.allowPrivateUrls));
+    const feedUrl = normaliseFeedUrl(url, this.options.allowPrivateUrls);
+    const loaded = okFeed(feedUrl, await this.recent.loadForPreview(feedUrl, this.personOptions));
     const latest = newestFirst(loaded.feed.items).slice(0, limit);
     const items = latest.map((item) => {
       const verdict = this.options.rules.evaluate(source, ruleItemOf(item, loaded.feed.title));
@@ -158,11 +163,10 @@ export class SubscriptionService {
     return { feedUrl: loaded.url, feedTitle: loaded.feed.title, itemCount: loaded.feed.items.length, items };
   }
 
-  private async loadForPerson(url: string) {
-    const loaded = await this.options.load(url, { allowPrivate: this.options.allowPrivateUrls, discover: true });
-    if (loaded.status !== 'ok') throw new HeraldError('unexpected-not-modified', `unconditional fetch of ${url} answered not modified`);
-    return loaded;
+  private get personOptions() {
+    return { allowPrivate: this.options.allowPrivateUrls, discover: true };
   }
+
 
   /**
    * Makes sure nothing the feed holds now is ever posted to a new subscription. With nobody else following the
@@ -170,20 +174,19 @@ export class SubscriptionService {
    * that went stale while nobody polled). With others following it, the few items not yet seen must still reach
    * them, so they are returned to be skipped for the new subscription alone.
    */
-  private async recordBaseline(feedUrl: string, title: string, items: readonly Item[]): Promise<string[]> {
-    const repos = this.options.repos;
-    const seen = await repos.getSeenSet(feedUrl);
+  private async recordBaseline(session: StoreSession, feedUrl: string, title: string, items: readonly Item[]): Promise<string[]> {
+    const seen = await session.seen.get(feedUrl);
     const newness = selectNewItems(items, seen);
-    const othersFollow = (await repos.subscriptionsOfFeed(feedUrl)).some((subscription) => !subscription.paused);
+    const othersFollow = (await session.subscriptions.listByFeed(feedUrl)).some((subscription) => !subscription.paused);
     if (seen !== undefined && othersFollow) return newness.newItems.map((item) => item.id);
-    await repos.saveSeenSet(feedUrl, newness.seen);
+    await session.seen.save(feedUrl, newness.seen);
     const now = this.options.clock();
-    const state = (await repos.getFeedState(feedUrl)) ?? { url: feedUrl, consecutiveFailures: 0 };
-    await repos.saveFeedState({
+    const state = (await session.feeds.get(feedUrl)) ?? { url: feedUrl, consecutiveFailures: 0 };
+    await session.feeds.save({
       ...state,
       title,
       lastPolledAt: now.toISOString(),
-      nextPollAt: new Date(now.getTime() + this.options.pollIntervalSeconds * 1000).toISOString(),
+      nextPollAt: nextPollTime(feedUrl, now, this.options.pollIntervalSeconds, true).toISOString(),
     });
     return [];
   }
@@ -211,6 +214,11 @@ export function normaliseFeedUrl(input: string, allowPrivate: boolean): string {
   let text = input.trim().replace(/^<(.*)>$/s, '$1').trim();
   if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) text = `https://${text}`;
   return checkUrlSyntax(text, { allowPrivate }).toString();
+}
+
+function okFeed(url: string, loaded: LoadedFeed): Extract<LoadedFeed, { status: 'ok' }> {
+  if (loaded.status !== 'ok') throw new HeraldError('unexpected-not-modified', `unconditional fetch of ${url} answered not modified`);
+  return loaded;
 }
 
 function newestFirst(items: readonly Item[]): Item[] {

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { useTemporaryStores } from '../../test/support/temporary-store.ts';
+import { combineListeners } from '../activity.ts';
+import type { Message } from '../format/message.ts';
+import { createSilentLogger } from '../log.ts';
+import type { Delivery, Platform, Subscription } from '../store/records.ts';
+import { DeliveryWorker } from './delivery-worker.ts';
+import type { DeliveryWorkerOptions } from './delivery-worker.ts';
+import type { MessageSender, SendOutcome } from './message-sender.ts';
+
+const openStore = useTemporaryStores();
+
+/** A sender that answers from a script and records what it was asked to send, with when. */
+class ScriptedSender implements MessageSender {
+  readonly sent: Array<{ channelId: string; title: string; nonce: string; at: number }> = [];
+  constructor(
+    readonly platform: Platform,
+    private readonly answer: (channelId: string, message: Message) => SendOutcome | Promise<SendOutcome>,
+  ) {}
+  async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
+    const outcome = await this.answer(channelId, message);
+    if (outcome.kind === 'sent') this.sent.push({ channelId, title: message.title, nonce, at: Date.now() });
+    return outcome;
+  }
+}
+
+let now = new Date('2026-11-21T12:00:00Z');
+let sequence = 0;
+
+function subscription(id: string, channelId: string, platform: Platform = 'discord'): Subscription {
+  return { id, platform, workspaceId: 'g', channelId, feedUrl: 'https://x.test/feed', feedTitle: 'X', rule: '', createdAt: now.toISOString(), createdBy: 'u', paused: false };
+}
+
+function delivery(id: string, subscriptionId: string, channelId: string, platform: Platform = 'discord'): Delivery {
+  sequence += 1;
+  return {
+    id, subscriptionId, platform, channelId, itemId: id,
+    message: { title: `Item ${id}`, summary: '', feedTitle: 'X', feedUrl: 'https://x.test/feed', categories: [] },
+    createdAt: new Date(now.getTime() + sequence).toISOString(), attempts: 0, nextAttemptAt: now.toISOString(),
+  };
+}
+
+async function setUp(senders: ScriptedSender[], options: Partial<DeliveryWorkerOptions> = {}) {
+  const { store } = await openStore();
+  const paused: string[] = [];
+  const worker = new DeliveryWorker({
+    store,
+    senders: new Map(senders.map((sender) => [sender.platform, sender])),
+    log: createSilentLogger(),
+    activity: combineListeners([{ subscriptionPaused: (event) => paused.push(`${event.subscription.id}${event.itemsKept ? ' (items kept)' : ''}`) }]),
+    clock: () => now,
+    owner: 'worker-a',
+    ...options,
+  });
+  return { store, worker, paused };
+}
+
+describe('DeliveryWorker', () => {
+  it('sends each delivery once, oldest first per channel, and keeps it as sent', async () => {
+    const sender = new ScriptedSender('discord', () => ({ kind: 'sent' }));
+    const { store, worker } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'c1'));
+    await store.deliveries.add(['a', 'b', 'c'].map((id) => delivery(id, 's1', 'c1')));
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 3 });
+    expect(sender.sent.map((entry) => `${entry.title} ${entry.nonce}`)).toEqual(['Item a a', 'Item b b', 'Item c c']);
+    expect((await store.deliveries.list()).map((entry) => entry.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 0 });
+    expect(sender.sent).toHaveLength(3);
+  });
+
+  it('serves channels in parallel: a slow channel does not hold up the others', async () => {
+    let releaseSlow: () => void = () => undefined;
+    const slowAnswered = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const sender = new ScriptedSender('discord', async (channelId) => {
+      if (channelId === 'slow') await slowAnswered;
+      return { kind: 'sent' };
+    });
+    const { store, worker } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'slow'));
+    await store.subscriptions.put(subscription('s2', 'fast'));
+    await store.deliveries.add([delivery('a', 's1', 'slow'), delivery('b', 's2', 'fast'), delivery('c', 's2', 'fast')]);
+    const run = worker.runUntilIdle();
+    await expect.poll(() => sender.sent.map((entry) => entry.title)).toEqual(['Item b', 'Item c']);
+    releaseSlow();
+    expect(await run).toMatchObject({ sent: 3 });
+  });
+
+  it('holds back a channel whose head failed, never reordering it, while other channels go on', async () => {
+    let failing = true;
+    const sender = new ScriptedSender('discord', (channelId) => (failing && channelId === 'c1' ? { kind: 'retry', error: 'socket hang up' } : { kind: 'sent' }));
+    const { store, worker } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'c1'));
+    await store.subscriptions.put(subscription('s2', 'c2'));
+    await store.deliveries.add([delivery('a', 's1', 'c1'), delivery('b', 's1', 'c1'), delivery('x', 's2', 'c2')]);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 1, retried: 1 });
+    const held = await store.deliveries.get('a');
+    expect(held).toMatchObject({ attempts: 1, state: 'pending', lastError: 'socket hang up' });
+    expect(Date.parse(held!.nextAttemptAt)).toBe(now.getTime() + 5_000);
+    // Not due yet: nothing is sent, not even the delivery behind it.
+    failing = false;
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 0 });
+    now = new Date(now.getTime() + 5_000);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 2 });
+    expect(sender.sent.map((entry) => entry.title)).toEqual(['Item x', 'Item a', 'Item b']);
+  });
+
+  it('dead-letters a delivery that keeps failing, keeps it visible, and goes on with the channel', async () => {
+    const sender = new ScriptedSender('discord', (_channel, message) => (message.title === 'Item a' ? { kind: 'retry', error: '503' } : { kind: 'sent' }));
+    const { store, worker } = await setUp([sender], { maxAttempts: 3 });
+    await store.subscriptions.put(subscription('s1', 'c1'));
+    await store.deliveries.add([delivery('a', 's1', 'c1'), delivery('b', 's1', 'c1')]);
+    for (let round = 0; round < 3; round += 1) {
+      await worker.runUntilIdle();
+      now = new Date(now.getTime() + 60 * 60_000);
+    }
+    expect(await store.deliveries.get('a')).toMatchObject({ state: 'dead', attempts: 3, lastError: '503' });
+    expect(sender.sent.map((entry) => entry.title)).toEqual(['Item b']);
+    expect((await store.deliveries.stats(now)).dead).toBe(1);
+  });
+
+  it('pauses the subscription of a lost channel, parks its deliveries, and still serves other channels', async () => {
+    const sender = new ScriptedSender('discord', (channelId) => (channelId === 'gone' ? { kind: 'channel-lost', reason: 'Unknown Channel' } : { kind: 'sent' }));
+    const { store, worker, paused } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'gone'));
+    await store.subscriptions.put(subscription('s2', 'ok'));
+    await store.deliveries.add([delivery('a', 's1', 'gone'), delivery('b', 's1', 'gone'), delivery('c', 's2', 'ok')]);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 1, parked: 1 });
+    expect(paused).toEqual(['s1 (items kept)']);
+    expect((await store.subscriptions.get('s1'))?.pausedReason).toBe('Unknown Channel');
+    expect((await store.deliveries.list({ state: 'parked' })).map((entry) => entry.id)).toEqual(['a', 'b']);
+    expect(sender.sent.map((entry) => entry.channelId)).toEqual(['ok']);
+  });
+
+  it('keeps a message the platform refuses for good as rejected, and goes on', async () => {
+    const sender = new ScriptedSender('discord', (_channel, message) => (message.title === 'Item a' ? { kind: 'rejected', reason: 'embed too large' } : { kind: 'sent' }));
+    const { store, worker } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'c1'));
+    await store.deliveries.add([delivery('a', 's1', 'c1'), delivery('b', 's1', 'c1')]);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 1, rejected: 1 });
+    expect(await store.deliveries.get('a')).toMatchObject({ state: 'rejected', lastError: 'embed too large' });
+  });
+
+  it('leaves a channel alone while another process holds it, and serves it once that lease has expired', async () => {
+    const sender = new ScriptedSender('discord', () => ({ kind: 'sent' }));
+    const { store, worker } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'c1'));
+    await store.deliveries.add([delivery('a', 's1', 'c1')]);
+    expect(await store.leases.claimDueChannels('worker-b', ['discord'], now, 10, 30_000)).toEqual([{ platform: 'discord', channelId: 'c1' }]);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 0 });
+    now = new Date(now.getTime() + 30_001);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 1 });
+  });
+
+  it('paces Slack to one post per second per channel, while Discord channels are not held', async () => {
+    const slack = new ScriptedSender('slack', () => ({ kind: 'sent' }));
+    const discord = new ScriptedSender('discord', () => ({ kind: 'sent' }));
+    const { store, worker } = await setUp([slack, discord], { channelGapMs: { slack: 300 } });
+    await store.subscriptions.put(subscription('s1', 'C1', 'slack'));
+    await store.subscriptions.put(subscription('s2', 'd1'));
+    await store.deliveries.add([delivery('a', 's1', 'C1', 'slack'), delivery('b', 's1', 'C1', 'slack'), delivery('c', 's1', 'C1', 'slack')]);
+    await store.deliveries.add([delivery('x', 's2', 'd1'), delivery('y', 's2', 'd1')]);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 5 });
+    const gaps = slack.sent.slice(1).map((entry, index) => entry.at - slack.sent[index]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(295);
+    expect(discord.sent).toHaveLength(2);
+  });
+
+  it('serves only the platforms it has a sender for', async () => {
+    const discord = new ScriptedSender('discord', () => ({ kind: 'sent' }));
+    const { store, worker } = await setUp([discord]);
+    await store.subscriptions.put(subscription('s1', 'C1', 'slack'));
+    await store.deliveries.add([delivery('a', 's1', 'C1', 'slack')]);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 0 });
+    expect(await store.deliveries.get('a')).toMatchObject({ state: 'pending' });
+  });
+});
