@@ -33,6 +33,13 @@ const store = z
   })
   .default(DEFAULT_STORE);
 
+const cache = z
+  .string()
+  .refine((value) => /^(memory|(rediss?|postgres|postgresql):\/\/.+)$/i.test(value), {
+    error: 'must be memory, a redis:// URL or a postgres:// URL',
+  })
+  .optional();
+
 const port = z
   .string()
   .transform((value, ctx) => {
@@ -99,6 +106,7 @@ const envSchema = z
     SLACK_API_URL: httpUrl,
     HERALD_CONFIG: z.string().default(DEFAULT_CONFIG_PATH),
     HERALD_STORE: store,
+    HERALD_CACHE: cache,
     HERALD_HTTP_PORT: port,
     HERALD_ALLOW_PRIVATE_URLS: flag,
     HERALD_POLL_INTERVAL: pollInterval,
@@ -118,6 +126,8 @@ const envSchema = z
       /** Relative paths are relative to the working directory. */
       configPath: raw.HERALD_CONFIG,
       store: raw.HERALD_STORE,
+      /** Unset: memory, or the store's database when the store is PostgreSQL (main decides). */
+      cache: raw.HERALD_CACHE,
       httpPort: raw.HERALD_HTTP_PORT,
       allowPrivateUrls: raw.HERALD_ALLOW_PRIVATE_URLS,
       pollIntervalSeconds: raw.HERALD_POLL_INTERVAL,

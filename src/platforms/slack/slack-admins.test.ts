@@ -1,24 +1,27 @@
 import { webApi } from '@slack/bolt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSlackEmulator } from '../../../test/emulators/slack/server.ts';
 import type { EmulatorOptions, SlackEmulator } from '../../../test/emulators/slack/server.ts';
 import { silentLogger } from '../../../test/emulators/slack/silent-logger.ts';
 import { HeraldError } from '../../errors.ts';
+import { createSilentLogger } from '../../log.ts';
+import { openCache } from '../../store/cache.ts';
 import { SlackAdmins } from './slack-admins.ts';
 
 let slack: SlackEmulator | undefined;
 
-async function setUp(options: EmulatorOptions = {}, configured: string[] = [], clock?: () => number) {
+async function setUp(options: EmulatorOptions = {}, configured: string[] = []) {
   slack = await startSlackEmulator(options);
   slack.addUser({ id: 'U0ADMIN', name: 'ada', isAdmin: true });
   slack.addUser({ id: 'U0OWNER', name: 'olu', isOwner: true });
   slack.addUser({ id: 'U0MEMBER', name: 'mel' });
   slack.addUser({ id: 'U0GONE', name: 'gus', isAdmin: true, deleted: true });
   const client = new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, logger: silentLogger() });
-  return { slack, admins: new SlackAdmins(client, configured, clock) };
+  return { slack, admins: new SlackAdmins(client, configured, openCache(undefined, createSilentLogger())) };
 }
 
 afterEach(async () => {
+  vi.useRealTimers();
   await slack?.close();
   slack = undefined;
 });
@@ -39,12 +42,12 @@ describe('SlackAdmins', () => {
   });
 
   it('asks Slack once a minute per person, however many commands they type', async () => {
-    let now = 0;
-    const { slack, admins } = await setUp({}, [], () => now);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { slack, admins } = await setUp();
     await admins.canManage('T1', 'U0ADMIN');
     await admins.canManage('T1', 'U0ADMIN');
     expect(slack.calls('users.info')).toHaveLength(1);
-    now += 61_000;
+    vi.setSystemTime(Date.now() + 61_000);
     await admins.canManage('T1', 'U0ADMIN');
     expect(slack.calls('users.info')).toHaveLength(2);
   });

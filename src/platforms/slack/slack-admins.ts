@@ -1,29 +1,28 @@
 /**
  * Decides who may change subscriptions in a Slack workspace: its admins and owners (users.info, which needs the
- * users:read scope) and the members the config file lists under slack.admins. Answers are kept for a minute,
- * so a burst of commands costs one lookup. A failed lookup is a HeraldError the person can act on.
+ * users:read scope) and the members the config file lists under slack.admins. Answers are kept in the cache
+ * (shared by a cluster's processes) for a minute, so a burst of commands costs one lookup. A failed lookup is a HeraldError the person can act on.
  */
 import type { webApi } from '@slack/bolt';
 import { HeraldError, messageOf } from '../../errors.ts';
+import type { Cache } from '../../store/cache.ts';
 
 const CACHE_MS = 60_000;
 
 export class SlackAdmins {
-  private readonly cache = new Map<string, { canManage: boolean; until: number }>();
-
   constructor(
     private readonly client: webApi.WebClient,
     private readonly configured: readonly string[],
-    private readonly clock: () => number = Date.now,
+    private readonly cache: Cache,
   ) {}
 
   async canManage(teamId: string, userId: string): Promise<boolean> {
     if (this.configured.includes(userId)) return true;
-    const key = `${teamId}:${userId}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined && cached.until > this.clock()) return cached.canManage;
+    const key = `slack-admin:${teamId}:${userId}`;
+    const cached = await this.cache.get<boolean>(key);
+    if (cached !== undefined) return cached;
     const canManage = await this.lookUp(userId);
-    this.cache.set(key, { canManage, until: this.clock() + CACHE_MS });
+    await this.cache.set(key, canManage, CACHE_MS);
     return canManage;
   }
 
