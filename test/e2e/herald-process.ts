@@ -31,10 +31,11 @@ export function makeWorkDirectory(files: Record<string, string> = {}): { cwd: st
   return { cwd, remove: () => rmSync(cwd, { recursive: true, force: true }) };
 }
 
+/** Every process gets a free port of its own for its HTTP server (tests run in parallel) unless its env names one. */
 export function runHerald(args: readonly string[], options: { cwd: string; env: Record<string, string> }): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? options.cwd, HERALD_CONFIG: path.join(options.cwd, 'herald.yaml'), ...options.env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? options.cwd, HERALD_CONFIG: path.join(options.cwd, 'herald.yaml'), HERALD_HTTP_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -43,7 +43,7 @@ async function startHerald(setup: Omit<Setup, 'herald'>, mode: Mode): Promise<{ 
     cwd: setup.work.cwd,
     env: {
       SLACK_BOT_TOKEN: setup.slack.botToken,
-      ...(mode === 'socket' ? { SLACK_APP_TOKEN: setup.slack.appToken } : { SLACK_SIGNING_SECRET: setup.slack.signingSecret, HERALD_HTTP_PORT: '0' }),
+      ...(mode === 'socket' ? { SLACK_APP_TOKEN: setup.slack.appToken } : { SLACK_SIGNING_SECRET: setup.slack.signingSecret }),
       SLACK_API_URL: setup.slack.apiUrl,
       HERALD_STORE: 'sqlite://data/herald.sqlite',
       HERALD_POLL_INTERVAL: '1',
@@ -53,7 +53,7 @@ async function startHerald(setup: Omit<Setup, 'herald'>, mode: Mode): Promise<{ 
     readyPattern: /Herald started/,
   });
   if (mode === 'socket') return { herald };
-  const line = await herald.waitForLine(/"msg":"Slack listening"/);
+  const line = await herald.waitForLine(/"msg":"HTTP listening"/);
   const { port } = JSON.parse(line) as { port: number };
   return { herald, eventsUrl: `http://127.0.0.1:${port}/slack/events` };
 }

@@ -3,7 +3,7 @@
  * once ready, answers interactions, and offers a MessageSender for the delivery worker. Only this folder imports
  * discord.js.
  */
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Status } from 'discord.js';
 import type { CommandGroupDefinition } from '../../commands/definition.ts';
 import { HeraldError, messageOf } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -20,6 +20,8 @@ export interface DiscordAdapterOptions {
   readonly groups: readonly CommandGroupDefinition[];
   readonly subscriptions: SubscriptionService;
   readonly log: Logger;
+  /** Called for each 429 Discord answers (discord.js waits it out and retries by itself). */
+  readonly onRateLimited?: () => void;
 }
 
 export class DiscordAdapter {
@@ -40,6 +42,9 @@ export class DiscordAdapter {
     client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, { groups: options.groups, subscriptions: options.subscriptions, log }));
     client.on(Events.Error, (error) => log.error('Discord client error', { error }));
     client.on(Events.Warn, (message) => log.warn('Discord client warning', { message }));
+    client.rest.on('response', (_request, response) => {
+      if (response.status === 429) options.onRateLimited?.();
+    });
     client.rest.on('rateLimited', (info) => log.warn('Discord rate limit: waiting as told', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
@@ -51,6 +56,12 @@ export class DiscordAdapter {
     await ready;
     log.info('Discord connected', { user: client.user?.tag, guilds: client.guilds.cache.size });
     await registerDiscordCommands({ rest: client.rest, applicationId: client.application!.id, guildId: options.guildId, groups: options.groups, log });
+  }
+
+  /** For readiness: logged in, and every gateway shard connected (not reconnecting, resuming or lost). */
+  isConnected(): boolean {
+    const { client } = this;
+    return client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
   }
 
   async stop(): Promise<void> {

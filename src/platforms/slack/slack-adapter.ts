@@ -1,10 +1,11 @@
 /**
  * The Slack adapter: a Bolt app in Socket Mode (SLACK_APP_TOKEN: no public URL needed) or HTTP mode
- * (SLACK_SIGNING_SECRET: Slack POSTs to /slack/events on HERALD_HTTP_PORT, and Bolt refuses a bad or stale
- * signature with 401), the Web API at SLACK_API_URL. It answers the slash commands and offers a MessageSender
- * for the delivery worker. Only this folder imports @slack/bolt.
+ * (SLACK_SIGNING_SECRET: Slack POSTs to /slack/events, and Bolt refuses a bad or stale signature with 401), the
+ * Web API at SLACK_API_URL. It answers the slash commands and offers a MessageSender for the delivery worker.
+ * In HTTP mode it never listens itself: `httpListener` is mounted on Herald's HTTP server (HERALD_HTTP_PORT) at
+ * SLACK_EVENTS_PATH. Only this folder imports @slack/bolt.
  */
-import { App, LogLevel, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger as BoltLogger } from '@slack/bolt';
 import type { CommandGroupDefinition } from '../../commands/definition.ts';
 import { HeraldError, messageOf } from '../../errors.ts';
@@ -13,10 +14,10 @@ import type { SubscriptionService } from '../../services/subscription-service.ts
 import { handleSlashCommand } from './handle-slash-command.ts';
 import { SLACK_EVENTS_PATH } from './manifest.ts';
 import { SlackAdmins } from './slack-admins.ts';
+import type { Cache } from '../../store/cache.ts';
 import { SlackSender } from './slack-sender.ts';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
-export const DEFAULT_HTTP_PORT = 3000;
 
 export interface SlackAdapterOptions {
   readonly botToken: string;
@@ -25,15 +26,18 @@ export interface SlackAdapterOptions {
   /** HTTP mode when set (and no app token). */
   readonly signingSecret?: string;
   readonly apiUrl?: string;
-  readonly httpPort?: number;
   /** Members who may manage subscriptions besides the workspace's admins and owners (config: slack.admins). */
   readonly admins: readonly string[];
   readonly groups: readonly CommandGroupDefinition[];
   readonly subscriptions: SubscriptionService;
+  /** Where admin checks are remembered for a minute. */
+  readonly cache: Cache;
   readonly log: Logger;
 }
 
-export type SlackConnection = { readonly mode: 'socket' } | { readonly mode: 'http'; readonly port: number };
+export interface SlackConnection {
+  readonly mode: 'socket' | 'http';
+}
 
 /** Calls made while a person waits get a short retry budget; the outbox owns retries of posts. */
 const COMMAND_CLIENT_RETRIES = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 };
@@ -42,7 +46,12 @@ const REQUEST_TIMEOUT_MS = 10_000;
 export class SlackAdapter {
   readonly sender: SlackSender;
   readonly mode: 'socket' | 'http';
+  /** HTTP mode: serves signed requests (signature check, url_verification, slash commands and their ack) at SLACK_EVENTS_PATH. */
+  readonly httpListener?: RequestListener;
   private readonly app: App;
+  /** Socket Mode: whose WebSocket tells whether Slack is connected. */
+  private readonly socketReceiver?: SocketModeReceiver;
+  private initialized = false;
 
   constructor(private readonly options: SlackAdapterOptions) {
     const log = options.log;
@@ -51,13 +60,20 @@ export class SlackAdapter {
     const clientOptions = { slackApiUrl, retryConfig: COMMAND_CLIENT_RETRIES, timeout: REQUEST_TIMEOUT_MS, logger };
     this.mode = options.appToken !== undefined ? 'socket' : 'http';
     if (this.mode === 'socket' && options.signingSecret !== undefined) log.info('SLACK_APP_TOKEN and SLACK_SIGNING_SECRET are both set: using Socket Mode');
-    this.app =
-      this.mode === 'socket'
-        ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger, deferInitialization: true })
-        : new App({ token: options.botToken, signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, clientOptions, logger, deferInitialization: true });
+    if (this.mode === 'socket') {
+      // The receiver Bolt would build for socketMode: true, kept so isConnected() can see its WebSocket.
+      this.socketReceiver = new SocketModeReceiver({ appToken: options.appToken!, logger, installerOptions: { clientOptions } });
+      this.app = new App({ token: options.botToken, receiver: this.socketReceiver, socketMode: true, clientOptions, logger, deferInitialization: true });
+    } else {
+      // The App hands itself to the receiver (receiver.init) in its constructor, which is all requestListener needs:
+      // the receiver's own start() would only open a server of its own.
+      const receiver = new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger });
+      this.app = new App({ token: options.botToken, receiver, clientOptions, logger, deferInitialization: true });
+      this.httpListener = onlyPost(receiver.requestListener);
+    }
     this.sender = new SlackSender(new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }));
 
-    const admins = new SlackAdmins(this.app.client, options.admins);
+    const admins = new SlackAdmins(this.app.client, options.admins, options.cache);
     for (const group of options.groups) {
       this.app.command(`/${group.name}`, async ({ command, ack, respond }) => {
         await handleSlashCommand(
@@ -70,7 +86,7 @@ export class SlackAdapter {
     this.app.error(async (error) => log.error('Slack app error', { error: messageOf(error) }));
   }
 
-  /** Checks the bot token (auth.test), then connects (Socket Mode) or listens (HTTP mode). */
+  /** Checks the bot token (auth.test), then connects (Socket Mode); in HTTP mode `httpListener` serves from then on. */
   async start(): Promise<SlackConnection> {
     const { options } = this;
     const { log } = options;
@@ -79,6 +95,7 @@ export class SlackAdapter {
     } catch (error) {
       throw startError(error, 'SLACK_BOT_TOKEN', options.apiUrl);
     }
+    this.initialized = true;
     if (this.mode === 'socket') {
       try {
         await this.app.start();
@@ -89,21 +106,42 @@ export class SlackAdapter {
       log.info('Slack connected', { mode: 'socket' });
       return { mode: 'socket' };
     }
-    const wanted = options.httpPort ?? DEFAULT_HTTP_PORT;
-    const server = (await this.app.start(wanted).catch((error: unknown) => {
-      throw new HeraldError('slack-listen', `could not listen on port ${wanted}: ${messageOf(error)}`, {
-        cause: error,
-        userMessage: `Herald could not listen for Slack on port ${wanted} (HERALD_HTTP_PORT): ${messageOf(error)}`,
-      });
-    })) as { address(): { port: number } };
-    const { port } = server.address();
-    log.info('Slack listening', { mode: 'http', port, path: SLACK_EVENTS_PATH });
-    return { mode: 'http', port };
+    log.info('Slack ready', { mode: 'http', path: SLACK_EVENTS_PATH });
+    return { mode: 'http' };
+  }
+
+  /** For readiness: Socket Mode's WebSocket is open; HTTP mode has checked its token (requests then come to us). */
+  isConnected(): boolean {
+    if (this.socketReceiver === undefined) return this.initialized;
+    return this.socketReceiver.client.websocket?.readyState === WEBSOCKET_OPEN;
   }
 
   async stop(): Promise<void> {
-    await this.app.stop();
+    this.initialized = false;
+    // In HTTP mode nothing of Bolt's listens; Herald's HTTP server stops serving httpListener.
+    if (this.mode === 'socket') await this.app.stop();
   }
+}
+
+/** WebSocket.OPEN: SlackWebSocket reports the readyState of its undici WebSocket. */
+const WEBSOCKET_OPEN = 1;
+
+/** Node's http request listener, as Bolt's receiver offers it. */
+type RequestListener = HTTPReceiver['requestListener'];
+
+/**
+ * Bolt's receiver serves only POST at its endpoint and throws for anything else (its own server would turn that into
+ * a 404); answer other methods with 405 instead.
+ */
+function onlyPost(listener: RequestListener): RequestListener {
+  return (request, response) => {
+    if (request.method === 'POST') {
+      listener(request, response);
+      return;
+    }
+    response.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('method not allowed\n');
+  };
 }
 
 function startError(error: unknown, variable: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN', apiUrl: string | undefined): HeraldError {
