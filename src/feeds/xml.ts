@@ -64,7 +64,9 @@ const OPTIONS = {
 // fast-xml-parser builds text one character at a time; for the elements that carry whole articles it is far
 // faster to take their content raw (a "stop node") and read it here.
 const BULKY_ELEMENTS = ['description', 'content:encoded', 'content', 'summary', 'itunes:summary', 'media:description', 'body'];
-const FAST_PARSER = new XMLParser({ ...OPTIONS, stopNodes: BULKY_ELEMENTS.map((name) => `*.${name}`) });
+/** The options of Herald's fast path, exported for the parse benchmark's "fast-xml-parser alone" figure. */
+export const FAST_PARSER_OPTIONS = { ...OPTIONS, stopNodes: BULKY_ELEMENTS.map((name) => `*.${name}`) };
+const FAST_PARSER = new XMLParser(FAST_PARSER_OPTIONS);
 // Stop nodes need their end tag; a document that breaks one is read again the ordinary way.
 const PLAIN_PARSER = new XMLParser(OPTIONS);
 
