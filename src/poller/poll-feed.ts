@@ -3,7 +3,8 @@
  * -> route them through each subscription's rule -> write the deliveries, the advanced seen set and the feed's new
  * state in one transaction. A crash leaves all of them or none, so an item is never lost and never doubled; the
  * deterministic delivery ids make even a repeated poll harmless. Given a lease owner, the transaction first checks
- * that this process still holds the feed, so a poll whose lease was taken over commits nothing.
+ * that this process still holds the feed, so a poll whose lease was taken over commits nothing, and it ends the
+ * lease in the same commit.
  */
 import type { ActivityListener } from '../activity.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
@@ -53,11 +54,18 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
   const fence = async (session: StoreSession) => {
     if (leaseOwner !== undefined && !(await session.leases.holdsFeed(leaseOwner, url, deps.clock()))) throw new LeaseLostError(url);
   };
+  /** The lease ends in the poll's own transaction: one commit per poll. */
+  const release = async (session: StoreSession) => {
+    if (leaseOwner !== undefined) await session.leases.releaseFeed(leaseOwner, url);
+  };
   let loaded;
   try {
     loaded = await deps.load(url, { etag: state.etag, lastModified: state.lastModified, allowPrivate: deps.allowPrivateUrls });
   } catch (error) {
-    await recordFailure(url, state, error, deps, fence);
+    await recordFailure(url, state, error, deps, async (session) => {
+      await fence(session);
+      await release(session);
+    });
     return { kind: 'failed', error };
   }
   const polledAt = deps.clock();
@@ -66,6 +74,7 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
     await store.transaction(async (session) => {
       await fence(session);
       await saveState(session, deps, { ...state, lastPolledAt: polledAt.toISOString(), ...HEALTHY, minIntervalSeconds: minimum }, polledAt);
+      await release(session);
     });
     deps.activity.feedNotModified({ url });
     await followPermanentRedirect(url, loaded.permanentUrl, deps);
@@ -93,6 +102,7 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
       },
       polledAt,
     );
+    await release(session);
     return { newness, routed };
   });
   const { newness, routed } = result;
@@ -140,7 +150,7 @@ async function saveState(session: StoreSession, deps: PollDependencies, state: F
   return seconds;
 }
 
-async function recordFailure(url: string, state: FeedState, error: unknown, deps: PollDependencies, fence: (session: StoreSession) => Promise<void>): Promise<void> {
+async function recordFailure(url: string, state: FeedState, error: unknown, deps: PollDependencies, fenceAndRelease: (session: StoreSession) => Promise<void>): Promise<void> {
   const now = deps.clock();
   const failures = state.consecutiveFailures + 1;
   const failingSince = state.failingSince ?? now.toISOString();
@@ -154,7 +164,7 @@ async function recordFailure(url: string, state: FeedState, error: unknown, deps
         ? `the feed has failed for more than a day (since ${failingSince.slice(0, 16).replace('T', ' ')} UTC): ${(error instanceof HeraldError ? error.userMessage : message).replace(/\.$/u, '')}`
         : undefined;
   const { retryInSeconds, subscriptions, paused } = await deps.store.transaction(async (session) => {
-    await fence(session);
+    await fenceAndRelease(session);
     const retryIn = await saveState(session, deps, failed, now, retryAfterSeconds);
     const followers = await session.subscriptions.listByFeed(url);
     const newlyPaused: Subscription[] = [];

@@ -31,12 +31,13 @@ async function follow(store: Store, urls: readonly string[]): Promise<void> {
   for (const [index, url] of urls.entries()) await store.subscriptions.put(subscription(`s${index}`, url));
 }
 
-/** A poll that records itself and schedules the feed a minute later, as pollFeed would. */
-function recordingPoll(store: Store, polled: string[], wait: (url: string) => Promise<void> = async () => undefined) {
+/** A poll that records itself, schedules the feed a minute later and ends its lease, as pollFeed does. */
+function recordingPoll(store: Store, polled: string[], wait: (url: string) => Promise<void> = async () => undefined, owner = 'pool-a') {
   return async (url: string): Promise<PollOutcome> => {
     polled.push(url);
     await wait(url);
     await store.feeds.save({ url, consecutiveFailures: 0, nextPollAt: new Date(now.getTime() + 60_000).toISOString() });
+    await store.leases.releaseFeed(owner, url);
     return { kind: 'not-modified' };
   };
 }
@@ -110,8 +111,8 @@ describe('PollPool', () => {
     await follow(store, urls);
     const polled: string[] = [];
     const slowly = () => new Promise<void>((resolve) => setTimeout(resolve, 2));
-    const first = pool(store, recordingPoll(store, polled, slowly), { owner: 'pool-a', concurrency: 4 });
-    const second = pool(store, recordingPoll(store, polled, slowly), { owner: 'pool-b', concurrency: 4 });
+    const first = pool(store, recordingPoll(store, polled, slowly, 'pool-a'), { owner: 'pool-a', concurrency: 4 });
+    const second = pool(store, recordingPoll(store, polled, slowly, 'pool-b'), { owner: 'pool-b', concurrency: 4 });
     await Promise.all([first.runUntilIdle(), second.runUntilIdle()]);
     expect(polled.sort()).toEqual([...urls].sort());
   });
@@ -127,6 +128,7 @@ describe('PollPool', () => {
         attempts += 1;
         if (attempts === 1) throw new Error('database is locked');
         await store.feeds.save({ url, consecutiveFailures: 0, nextPollAt: new Date(now.getTime() + 60_000).toISOString() });
+        await store.leases.releaseFeed('pool-a', url);
         return { kind: 'not-modified' };
       },
       { leaseMs: 10_000 },

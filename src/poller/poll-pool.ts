@@ -14,7 +14,7 @@ import type { PollOutcome } from './poll-feed.ts';
 
 export interface PollPoolOptions {
   readonly store: Store;
-  /** Polls one feed that this pool holds the lease of. */
+  /** Polls one feed that this pool holds the lease of, ending the lease as it records the poll (see pollFeed). */
   readonly poll: (url: string) => Promise<PollOutcome>;
   readonly owner: string;
   readonly clock: () => Date;
@@ -90,10 +90,12 @@ export class PollPool {
   /** Starts what may start, and claims more when there is room; called whenever a slot frees up. */
   private fill(): void {
     this.startWaiting();
-    // Claim in batches, when the local queue runs low: one query per batch, not one per finished poll.
-    if (!this.running || this.claiming !== undefined || this.waiting.length >= this.concurrency) return;
-    const room = this.concurrency * 2 - this.inFlight.size - this.waiting.length;
-    if (room <= 0) return;
+    if (!this.running || this.claiming !== undefined) return;
+    // Claim in batches, when the feeds that could start run low: one query per batch, not one per finished poll.
+    // Feeds of busy hosts wait without counting, up to a bound, so one slow site cannot stop the claiming.
+    const startable = this.waiting.filter((url) => (this.hostLoad.get(hostOf(url)) ?? 0) < this.perHost).length;
+    const room = Math.min(this.concurrency, this.concurrency * 4 - this.inFlight.size - this.waiting.length);
+    if (startable > this.concurrency / 4 || room < Math.min(this.concurrency / 2, 8)) return;
     this.claiming = this.claim(room);
     void this.claiming.then(
       (claimed) => {
@@ -159,7 +161,6 @@ export class PollPool {
     try {
       const outcome = await this.options.poll(url);
       result = outcome.kind === 'failed' ? 'failed' : outcome.kind === 'not-modified' ? 'not_modified' : outcome.newItems > 0 ? 'new' : 'unchanged';
-      await store.leases.releaseFeed(owner, url);
     } catch (error) {
       result = 'error';
       log.error('poll failed; the feed is tried again later', { feed: url, error: messageOf(error), retryInSeconds: Math.round(this.leaseMs / 1000) });
