@@ -24,12 +24,12 @@ import { DiscordAdapter } from './platforms/discord/discord-adapter.ts';
 import { SLACK_EVENTS_PATH } from './platforms/slack/manifest.ts';
 import { SlackAdapter } from './platforms/slack/slack-adapter.ts';
 import { pollFeed } from './poller/poll-feed.ts';
-import { PollPool, DEFAULT_LEASE_MS } from './poller/poll-pool.ts';
+import { PollPool } from './poller/poll-pool.ts';
 import { Housekeeping } from './poller/housekeeping.ts';
 import { ruleProblem, SubscriptionService } from './services/subscription-service.ts';
 import { openStore } from './store/open-store.ts';
 import { openCache } from './store/cache.ts';
-import { LeaseKeeper } from './store/lease-keeper.ts';
+import { DEFAULT_LEASE_MS, LeaseKeeper } from './store/lease-keeper.ts';
 import { releaseLeasesOfDeadProcesses, workerIdentity } from './store/worker-identity.ts';
 import type { Platform } from './store/records.ts';
 
@@ -135,12 +135,13 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const notices = new ManagerNotices(senders, log.child({ module: 'notices' }));
   const activity = combineListeners([...listeners, notices]);
   const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS });
+  const pollerLog = log.child({ module: 'poller' });
   const pollDependencies = {
-    store, load: loadFeed, rules, log: log.child({ module: 'poller' }), activity, clock,
+    store, load: loadFeed, rules, log: pollerLog, activity, clock,
     allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
   };
   const poller = new PollPool({
-    store, owner, clock, log: log.child({ module: 'poller' }), activity, leaseMs: DEFAULT_LEASE_MS,
+    store, owner, clock, log: pollerLog, activity, leaseMs: DEFAULT_LEASE_MS,
     poll: async (url) => {
       const outcome = await pollFeed(url, pollDependencies, owner);
       if (outcome.kind === 'polled' && outcome.deliveries > 0) deliveries.wake();

@@ -11,6 +11,7 @@ import type { ActivityListener, DeliveryResult } from '../activity.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Platform, StoredDelivery } from '../store/records.ts';
+import { DEFAULT_LEASE_MS } from '../store/lease-keeper.ts';
 import type { ChannelKey, Store } from '../store/store.ts';
 import type { MessageSender, SendOutcome } from './message-sender.ts';
 import { fromStoredMessage } from './stored-message.ts';
@@ -63,7 +64,7 @@ export class DeliveryWorker {
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.maxChannels = options.maxChannels ?? 64;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.gaps = options.channelGapMs ?? DEFAULT_CHANNEL_GAP_MS;
   }

@@ -9,6 +9,7 @@ import type { ActivityListener, PollResult } from '../activity.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { hostOf } from '../net/http-url.ts';
+import { DEFAULT_LEASE_MS } from '../store/lease-keeper.ts';
 import type { Store } from '../store/store.ts';
 import type { PollOutcome } from './poll-feed.ts';
 
@@ -31,7 +32,6 @@ export interface PollPoolOptions {
 
 export const DEFAULT_POLL_CONCURRENCY = 32;
 export const DEFAULT_POLLS_PER_HOST = 2;
-export const DEFAULT_LEASE_MS = 30_000;
 
 export class PollPool {
   private readonly concurrency: number;

@@ -26,7 +26,7 @@ export class RecentFeeds {
 
   /** Loads `url` (a feed, or a page that links to one) for a preview, and keeps the fetch for a following add. */
   async loadForPreview(url: string, options: LoadFeedOptions): Promise<LoadedFeed> {
-    const loaded = await this.loadFresh(url, options);
+    const loaded = await this.loadFresh(url, await this.feedOfPage(url), options);
     if (loaded.status !== 'ok') return loaded;
     const stored = JSON.stringify(loaded);
     if (stored.length <= MAX_CACHED_JSON) await this.cache.set(`previewed:${loaded.url}`, JSON.parse(stored) as StoredFeed, RECENT_FETCH_TTL_MS);
@@ -35,15 +35,19 @@ export class RecentFeeds {
 
   /** Loads `url` for a new subscription: the fetch of a preview moments ago if there is one (used once), else anew. */
   async loadForAdd(url: string, options: LoadFeedOptions): Promise<LoadedFeed> {
-    const target = (await this.cache.get<string>(`feed-page:${url}`)) ?? url;
+    const target = await this.feedOfPage(url);
     const previewed = await this.cache.get<StoredFeed>(`previewed:${target}`);
-    if (previewed === undefined) return this.loadFresh(url, options);
+    if (previewed === undefined) return this.loadFresh(url, target, options);
     await this.cache.delete(`previewed:${target}`);
     return revive(previewed);
   }
 
-  private async loadFresh(url: string, options: LoadFeedOptions): Promise<LoadedFeed> {
-    const target = (await this.cache.get<string>(`feed-page:${url}`)) ?? url;
+  /** The feed a page was found to link to, or the URL itself. */
+  private async feedOfPage(url: string): Promise<string> {
+    return (await this.cache.get<string>(`feed-page:${url}`)) ?? url;
+  }
+
+  private async loadFresh(url: string, target: string, options: LoadFeedOptions): Promise<LoadedFeed> {
     const loaded = await this.load(target, options);
     if (loaded.status === 'ok' && loaded.url !== url) await this.cache.set(`feed-page:${url}`, loaded.url, DISCOVERED_TTL_MS);
     return loaded;

@@ -7,6 +7,9 @@ import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from './store.ts';
 
+/** How long a lease lasts unless renewed: the bound on how long a dead process's work waits for another. */
+export const DEFAULT_LEASE_MS = 30_000;
+
 export class LeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;

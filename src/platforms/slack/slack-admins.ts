@@ -1,7 +1,8 @@
 /**
  * Decides who may change subscriptions in a Slack workspace: its admins and owners (users.info, which needs the
  * users:read scope) and the members the config file lists under slack.admins. Answers are kept in the cache
- * (shared by a cluster's processes) for a minute, so a burst of commands costs one lookup. A failed lookup is a HeraldError the person can act on.
+ * (shared by a cluster's processes) for a minute, so a burst of commands costs one lookup. A failed lookup is a
+ * HeraldError the person can act on.
  */
 import type { webApi } from '@slack/bolt';
 import { HeraldError, messageOf } from '../../errors.ts';
