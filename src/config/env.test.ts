@@ -22,6 +22,8 @@ describe('readEnv', () => {
       pollIntervalSeconds: 600,
       maxItemAgeDays: 7,
       logLevel: 'info',
+      roles: new Set(['poll', 'deliver', 'gateway', 'http']),
+      discordShards: 1,
     } satisfies Partial<Env>);
   });
 
@@ -46,6 +48,10 @@ describe('readEnv', () => {
     ['postgresql store', { HERALD_STORE: 'postgresql://db/herald' }, { store: 'postgresql://db/herald' }],
     ['port', { HERALD_HTTP_PORT: '8080' }, { httpPort: 8080 }],
     ['port 0 (any free port)', { HERALD_HTTP_PORT: '0' }, { httpPort: 0 }],
+    ['a subset of roles, as people type them', { HERALD_ROLES: 'Poll, deliver,' }, { roles: new Set(['poll', 'deliver']) }],
+    ['shards asked of Discord', { DISCORD_SHARDS: 'auto' }, { discordShards: 'auto' }],
+    ['a number of shards', { DISCORD_SHARDS: '4' }, { discordShards: 4 }],
+    ['the Discord proxy port', { HERALD_DISCORD_PROXY_PORT: '8081' }, { discordProxyPort: 8081 }],
     ['private URLs: true', { HERALD_ALLOW_PRIVATE_URLS: 'true' }, { allowPrivateUrls: true }],
     ['private URLs: 1', { HERALD_ALLOW_PRIVATE_URLS: '1' }, { allowPrivateUrls: true }],
     ['private URLs: YES', { HERALD_ALLOW_PRIVATE_URLS: 'YES' }, { allowPrivateUrls: true }],
@@ -71,6 +77,10 @@ describe('readEnv', () => {
     ['HERALD_STORE', 'mysql://db/herald', 'HERALD_STORE: must be a store URL starting with sqlite://'],
     ['HERALD_STORE', 'data/herald.sqlite', 'HERALD_STORE: must be a store URL'],
     ['HERALD_HTTP_PORT', '80a', 'HERALD_HTTP_PORT: must be a port number'],
+    ['HERALD_ROLES', 'poll,posting', 'HERALD_ROLES: "posting" is not a role; must be a comma-separated list of poll, deliver, gateway, http'],
+    ['HERALD_ROLES', ',', 'HERALD_ROLES: must be a comma-separated list'],
+    ['DISCORD_SHARDS', '0', 'DISCORD_SHARDS: must be auto or a number of shards'],
+    ['DISCORD_SHARDS', 'many', 'DISCORD_SHARDS: must be auto or a number of shards'],
     ['HERALD_HTTP_PORT', '65536', 'HERALD_HTTP_PORT: must be a port number'],
     ['HERALD_HTTP_PORT', '-1', 'HERALD_HTTP_PORT: must be a port number'],
     ['HERALD_ALLOW_PRIVATE_URLS', 'on', 'HERALD_ALLOW_PRIVATE_URLS: must be true, false'],

@@ -15,6 +15,11 @@ export const DEFAULT_CONFIG_PATH = 'config/herald.yaml';
 export const DEFAULT_STORE = 'sqlite://data/herald.sqlite';
 export const DEFAULT_POLL_INTERVAL_SECONDS = 600;
 export const DEFAULT_MAX_ITEM_AGE_DAYS = 7;
+export const DEFAULT_DISCORD_PROXY_PORT = 8080;
+
+/** What one process does; every process on the same HERALD_STORE is one cluster, and all roles is the default. */
+export const ROLES = ['poll', 'deliver', 'gateway', 'http'] as const;
+export type Role = (typeof ROLES)[number];
 
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET']);
 const STORE_SCHEMES = ['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'];
@@ -93,6 +98,30 @@ const logLevel = z
   })
   .default('info');
 
+const roles = z
+  .string()
+  .transform((value, ctx) => {
+    const names = value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+    const unknown = names.filter((name) => !(ROLES as readonly string[]).includes(name));
+    if (names.length > 0 && unknown.length === 0) return new Set(names as Role[]) as ReadonlySet<Role>;
+    const named = unknown.length > 0 ? `${unknown.map((name) => JSON.stringify(name)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a role; ` : '';
+    ctx.addIssue({ code: 'custom', message: `${named}must be a comma-separated list of ${ROLES.join(', ')}` });
+    return z.NEVER;
+  })
+  .default(new Set(ROLES));
+
+/** How many gateway shards Discord's connection is split into: 'auto' asks Discord (GET /gateway/bot). */
+const shards = z
+  .string()
+  .transform((value, ctx): number | 'auto' => {
+    if (value.toLowerCase() === 'auto') return 'auto';
+    const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (number >= 1 && number <= 4096) return number;
+    ctx.addIssue({ code: 'custom', message: 'must be auto or a number of shards from 1 to 4096' });
+    return z.NEVER;
+  })
+  .default(1);
+
 const logFormat = z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional();
 
 const envSchema = z
@@ -100,6 +129,7 @@ const envSchema = z
     DISCORD_TOKEN: text,
     DISCORD_API_URL: httpUrl,
     DISCORD_GUILD_ID: text,
+    DISCORD_SHARDS: shards,
     SLACK_BOT_TOKEN: text,
     SLACK_APP_TOKEN: text,
     SLACK_SIGNING_SECRET: text,
@@ -108,6 +138,8 @@ const envSchema = z
     HERALD_STORE: store,
     HERALD_CACHE: cache,
     HERALD_HTTP_PORT: port,
+    HERALD_ROLES: roles,
+    HERALD_DISCORD_PROXY_PORT: port,
     HERALD_ALLOW_PRIVATE_URLS: flag,
     HERALD_POLL_INTERVAL: pollInterval,
     HERALD_MAX_ITEM_AGE_DAYS: maxItemAge,
@@ -119,6 +151,7 @@ const envSchema = z
       discordToken: raw.DISCORD_TOKEN,
       discordApiUrl: raw.DISCORD_API_URL,
       discordGuildId: raw.DISCORD_GUILD_ID,
+      discordShards: raw.DISCORD_SHARDS,
       slackBotToken: raw.SLACK_BOT_TOKEN,
       slackAppToken: raw.SLACK_APP_TOKEN,
       slackSigningSecret: raw.SLACK_SIGNING_SECRET,
@@ -129,6 +162,8 @@ const envSchema = z
       /** Unset: memory, or the store's database when the store is PostgreSQL (main decides). */
       cache: raw.HERALD_CACHE,
       httpPort: raw.HERALD_HTTP_PORT,
+      roles: raw.HERALD_ROLES,
+      discordProxyPort: raw.HERALD_DISCORD_PROXY_PORT,
       allowPrivateUrls: raw.HERALD_ALLOW_PRIVATE_URLS,
       pollIntervalSeconds: raw.HERALD_POLL_INTERVAL,
       maxItemAgeDays: raw.HERALD_MAX_ITEM_AGE_DAYS,

@@ -10,6 +10,7 @@ import { SqlDeliveryRepository } from './sql/delivery-repository.ts';
 import { SqlFeedRepository } from './sql/feed-repository.ts';
 import { SqlLeaseRepository } from './sql/lease-repository.ts';
 import { SqlSeenRepository } from './sql/seen-repository.ts';
+import { SqlShardRepository } from './sql/shard-repository.ts';
 import { SqlSubscriptionRepository } from './sql/subscription-repository.ts';
 import { TransactionGuard } from './sql/transaction-guard.ts';
 import type { Store, StoreSession } from './store.ts';
@@ -22,6 +23,7 @@ export function sqlSession(db: Kysely<Database>, engine: Engine): StoreSession {
     seen: new SqlSeenRepository(db),
     deliveries: new SqlDeliveryRepository(db),
     leases: new SqlLeaseRepository(db, engine),
+    shards: new SqlShardRepository(db, engine),
   };
 }
 
@@ -31,6 +33,7 @@ export class SqlStore implements Store {
   readonly seen: StoreSession['seen'];
   readonly deliveries: StoreSession['deliveries'];
   readonly leases: StoreSession['leases'];
+  readonly shards: StoreSession['shards'];
 
   private readonly guard = new TransactionGuard();
   /** The database for work outside transactions: it refuses queries from inside one (transaction-guard.ts). */
@@ -48,6 +51,7 @@ export class SqlStore implements Store {
     this.seen = session.seen;
     this.deliveries = session.deliveries;
     this.leases = session.leases;
+    this.shards = session.shards;
   }
 
   transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {

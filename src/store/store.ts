@@ -102,14 +102,37 @@ export interface LeaseRepository {
   claimDueChannels(owner: string, platforms: readonly Platform[], now: Date, limit: number, leaseMs: number): Promise<ChannelKey[]>;
   /** Ends the channel's lease and records when its next pending delivery is due (none: idle). */
   releaseChannel(owner: string, channel: ChannelKey): Promise<void>;
-  /** Extends every lease `owner` holds to `now + leaseMs`; returns how many it holds. */
+  /** Extends every lease `owner` holds (feeds, channels, gateway shards) to `now + leaseMs`; returns how many it holds. */
   renew(owner: string, now: Date, leaseMs: number): Promise<number>;
-  /** Every owner that holds a lease on a feed or channel (expired or not). */
+  /** Every owner that holds a lease on a feed, channel or gateway shard (expired or not). */
   owners(): Promise<string[]>;
-  /** Ends every lease of `owner` (a process known to be dead); returns how many. */
+  /** Ends every lease of `owner` (a process known to be dead) and its gateway membership; returns how many leases. */
   releaseAll(owner: string): Promise<number>;
   /** Feeds due at `now` that nobody holds: the poller's backlog. */
   countDueFeeds(now: Date): Promise<number>;
+}
+
+/**
+ * Discord's gateway shards, leased to the processes that run the gateway. Shards of one count are the rows
+ * (count, 0..count-1); a process holds a shard while its lease lasts and connects it only then.
+ */
+export interface ShardRepository {
+  /** Says `owner` runs the gateway until `now + leaseMs`; returns how many processes do now, itself included. */
+  heartbeat(owner: string, now: Date, leaseMs: number): Promise<number>;
+  /** The shard counts that some process holds a live lease for (normally one, or none). */
+  countsInUse(now: Date): Promise<number[]>;
+  /** Leases up to `limit` free shards of `shardCount`, lowest ids first; returns their ids. */
+  claim(owner: string, shardCount: number, now: Date, limit: number, leaseMs: number): Promise<number[]>;
+  /** Extends `owner`'s shard leases it still holds; returns the ids it holds of `shardCount`. */
+  renew(owner: string, shardCount: number, now: Date, leaseMs: number): Promise<number[]>;
+  release(owner: string, shardCount: number, shardId: number): Promise<void>;
+  /** Gives up every shard and the membership (a clean stop). */
+  leave(owner: string): Promise<void>;
+  /**
+   * Takes the bucket's next IDENTIFY slot if it is free at `now` (the next one then opens `spacingMs` later);
+   * returns 0 when taken, else how many milliseconds until it is free.
+   */
+  takeIdentifySlot(bucket: number, now: Date, spacingMs: number): Promise<number>;
 }
 
 /** What a transaction's work may use: the same repositories, inside the transaction. */
@@ -119,6 +142,7 @@ export interface StoreSession {
   readonly seen: SeenRepository;
   readonly deliveries: DeliveryRepository;
   readonly leases: LeaseRepository;
+  readonly shards: ShardRepository;
 }
 
 export interface Store extends StoreSession {

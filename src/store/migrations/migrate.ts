@@ -11,6 +11,7 @@ import type { Database, Engine } from '../sql/database.ts';
 import { initialSchema } from './001-initial.ts';
 import { importKeyvStore } from './002-import-keyv.ts';
 import type { LegacyImportReport } from './002-import-keyv.ts';
+import { gatewayShardsSchema } from './003-gateway-shards.ts';
 
 export interface MigrationOutcome {
   /** What migration 002 brought over from the previous release's Keyv table, when it found one. */
@@ -32,6 +33,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
     provider: new HeraldMigrations({
       '001-initial': initialSchema(engine),
       '002-import-keyv': importKeyvStore(engine, (report) => (legacyImport = report)),
+      '003-gateway-shards': gatewayShardsSchema(engine),
     }),
     ...(engine === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });

@@ -1,6 +1,6 @@
 /**
  * The SQL schema as Kysely sees it: one interface per table, with the column types both engines hand back
- * (times are epoch milliseconds, booleans 0/1, JSON columns text). Migration 001 creates these tables.
+ * (times are epoch milliseconds, booleans 0/1, JSON columns text). Migrations 001 and 003 create these tables.
  */
 import type { Generated, Kysely } from 'kysely';
 
@@ -77,12 +77,33 @@ export interface ChannelsTable {
   lease_until: number | null;
 }
 
+export interface GatewayShardsTable {
+  shard_count: number;
+  shard_id: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+export interface GatewayMembersTable {
+  owner: string;
+  seen_until: number;
+}
+
+export interface GatewayIdentifyTable {
+  /** shard_id % max_concurrency */
+  bucket: number;
+  next_at: number;
+}
+
 export interface Database {
   subscriptions: SubscriptionsTable;
   feeds: FeedsTable;
   seen_items: SeenItemsTable;
   deliveries: DeliveriesTable;
   channels: ChannelsTable;
+  gateway_shards: GatewayShardsTable;
+  gateway_members: GatewayMembersTable;
+  gateway_identify: GatewayIdentifyTable;
 }
 
 /** A connection or a transaction on the schema, and which engine it talks to. */

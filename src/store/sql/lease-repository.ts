@@ -1,5 +1,5 @@
 /**
- * Leases on feeds and channels, kept on their rows (`lease_owner`, `lease_until`). A lease is held while
+ * Leases on feeds and channels (and, for renewals and take-overs, gateway shards), kept on their rows (`lease_owner`, `lease_until`). A lease is held while
  * `lease_until >= now` and free once it is null or past. A claim is one UPDATE over a sub-select of due, free rows;
  * on PostgreSQL the sub-select locks them FOR UPDATE SKIP LOCKED, so concurrent claimers take disjoint rows
  * without waiting for each other, and the lease condition is checked again on the rows actually updated.
@@ -26,7 +26,8 @@ export class SqlLeaseRepository implements LeaseRepository {
         eb(
           'url',
           'in',
-          this.skippingLocked(
+          skippingLocked(
+            this.engine,
             selectFrom('feeds as due')
               .select('due.url')
               .where(feedIsDue('due', at))
@@ -74,7 +75,8 @@ export class SqlLeaseRepository implements LeaseRepository {
         eb(
           refTuple('platform', 'channel_id'),
           'in',
-          this.skippingLocked(
+          skippingLocked(
+            this.engine,
             selectFrom('channels as due')
               .select(['due.platform', 'due.channel_id'])
               .where('due.platform', 'in', platforms)
@@ -133,11 +135,13 @@ export class SqlLeaseRepository implements LeaseRepository {
       .select('lease_owner as owner')
       .where('lease_owner', 'is not', null)
       .union(this.db.selectFrom('channels').select('lease_owner as owner').where('lease_owner', 'is not', null))
+      .union(this.db.selectFrom('gateway_shards').select('lease_owner as owner').where('lease_owner', 'is not', null))
       .execute();
     return rows.flatMap(({ owner }) => (owner === null ? [] : [owner]));
   }
 
-  releaseAll(owner: string): Promise<number> {
+  async releaseAll(owner: string): Promise<number> {
+    await this.db.deleteFrom('gateway_members').where('owner', '=', owner).execute();
     return this.changeLeasesOf(owner, { lease_owner: null, lease_until: null });
   }
 
@@ -153,10 +157,10 @@ export class SqlLeaseRepository implements LeaseRepository {
     return Number(count);
   }
 
-  /** Changes the owner's leases on feeds and channels (with `heldAt`, only those it still holds then); returns how many. */
+  /** Changes the owner's leases on feeds, channels and shards (with `heldAt`, only those it still holds then); returns how many. */
   private async changeLeasesOf(owner: string, lease: { lease_owner?: null; lease_until: number | null }, heldAt?: Date): Promise<number> {
     let changed = 0;
-    for (const table of ['feeds', 'channels'] as const) {
+    for (const table of ['feeds', 'channels', 'gateway_shards'] as const) {
       let update = this.db.updateTable(table).set(lease).where('lease_owner', '=', owner);
       if (heldAt !== undefined) update = update.where('lease_until', '>=', heldAt.getTime());
       const { numUpdatedRows } = await update.executeTakeFirstOrThrow();
@@ -164,14 +168,14 @@ export class SqlLeaseRepository implements LeaseRepository {
     }
     return changed;
   }
-
-  /** On PostgreSQL, locks the rows a claim selects and passes over those another claim has locked. */
-  private skippingLocked<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
-    return this.engine === 'postgres' ? query.forUpdate().skipLocked() : query;
-  }
 }
 
-function leaseIsFree(table: string, at: number): RawBuilder<SqlBool> {
+/** On PostgreSQL, locks the rows a claim selects and passes over those another claim has locked. */
+export function skippingLocked<DB, TB extends keyof DB, O>(engine: Engine, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
+  return engine === 'postgres' ? query.forUpdate().skipLocked() : query;
+}
+
+export function leaseIsFree(table: string, at: number): RawBuilder<SqlBool> {
   const until = sql.ref(`${table}.lease_until`);
   return sql<SqlBool>`(${until} is null or ${until} < ${at})`;
 }
