@@ -3,6 +3,7 @@
  * ACKs, IDENTIFY -> READY (guilds unavailable) + one GUILD_CREATE per guild, RESUME replaying missed
  * dispatches then RESUMED, sequence numbers, intents, and the documented close codes for misuse.
  * Sessions outlive a dropped connection (resumable) unless it closed with 1000/1001.
+ * Keeps which shards open connections hold, and every time two of them came to hold the same one.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +13,7 @@ import type { EmulatorState } from './state.ts';
 import { botUserObject, guildCreateObject, memberObject } from './objects.ts';
 import { INTENTS } from './rest-types.ts';
 import type { Dispatcher } from './rest-types.ts';
+import type { ConnectedShard, ShardConflict } from './types.ts';
 
 const OP = { DISPATCH: 0, HEARTBEAT: 1, IDENTIFY: 2, PRESENCE: 3, VOICE: 4, RESUME: 6, REQUEST_MEMBERS: 8, INVALID_SESSION: 9, HELLO: 10, ACK: 11 } as const;
 const QUIET_OPS = new Set<number>([OP.PRESENCE, OP.VOICE, 31, 43]);
@@ -46,12 +48,15 @@ interface Connection {
   watchdog?: NodeJS.Timeout;
 }
 
+type IdentifiedConnection = Connection & { session: Session };
+
 export class Gateway implements Dispatcher {
   readonly #state: EmulatorState;
   readonly #options: GatewayOptions;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #connections = new Set<Connection>();
   readonly #sessions = new Map<string, Session>();
+  readonly #conflicts: ShardConflict[] = [];
   resumeUrl = '';
 
   constructor(state: EmulatorState, options: GatewayOptions) {
@@ -70,7 +75,15 @@ export class Gateway implements Dispatcher {
   }
 
   get connectedClients(): number {
-    return [...this.#connections].filter((c) => c.session && c.ws.readyState === WebSocket.OPEN).length;
+    return this.#identified().length;
+  }
+
+  connectedShards(): ConnectedShard[] {
+    return this.#identified().map(({ session }) => ({ shardId: session.shard[0], shardCount: session.shard[1], sessionId: session.id }));
+  }
+
+  get shardConflicts(): ShardConflict[] {
+    return [...this.#conflicts];
   }
 
   dispatchToGuild(guildId: string, event: string, data: unknown, intent: number | null): void {
@@ -105,6 +118,17 @@ export class Gateway implements Dispatcher {
     await Promise.all(closing);
     for (const session of this.#sessions.values()) session.invalidated = true;
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #identified(): IdentifiedConnection[] {
+    return [...this.#connections].filter((c): c is IdentifiedConnection => c.session !== undefined && c.ws.readyState === WebSocket.OPEN);
+  }
+
+  /** Called once a connection holds its session; emits 'shard' on the state's changes. */
+  #tookShard(connection: Connection, [shardId, shardCount]: [number, number]): void {
+    const shared = this.#identified().some((c) => c !== connection && c.session.shard[0] === shardId && c.session.shard[1] === shardCount);
+    if (shared) this.#conflicts.push({ shardId, shardCount, at: Date.now() });
+    this.#state.changes.emit('shard');
   }
 
   #liveSessions(): Session[] {
@@ -146,6 +170,7 @@ export class Gateway implements Dispatcher {
     if (connection.watchdog) clearTimeout(connection.watchdog);
     this.#connections.delete(connection);
     const session = connection.session;
+    if (session) this.#state.changes.emit('shard');
     if (!session || session.connection !== connection) return;
     session.connection = undefined;
     if (code === 1000 || code === 1001) session.invalidated = true;
@@ -210,6 +235,7 @@ export class Gateway implements Dispatcher {
     };
     this.#sessions.set(session.id, session);
     connection.session = session;
+    this.#tookShard(connection, session.shard);
     const guilds = this.#state.memberGuilds().filter((g) => this.#holds(session, g.id));
     this.#dispatch(session, 'READY', {
       v: 10,
@@ -241,6 +267,7 @@ export class Gateway implements Dispatcher {
     session.connection?.ws.close(4009, 'Session resumed elsewhere');
     session.connection = connection;
     connection.session = session;
+    this.#tookShard(connection, session.shard);
     for (const event of session.history) if (event.s > seq) this.#sendText(connection, event.text);
     this.#dispatch(session, 'RESUMED', null);
   }

@@ -1,10 +1,12 @@
 /**
  * Rate limits as rate-limits.mdx describes them: a bucket per route and top-level resource
  * (channel, guild, webhook id + token), X-RateLimit-* headers on every answer, a global per-second
- * limit (interaction routes exempt), and 429s with `{ message, retry_after, global }` and Retry-After.
- * Tests can also inject a 429 for the next matching request.
+ * limit per bot token (interaction routes exempt), and 429s with `{ message, retry_after, global }`
+ * and Retry-After. Tests can also inject a 429 for the next matching request.
  */
 import { createHash } from 'node:crypto';
+import { RequestTally } from './request-rate.ts';
+import type { RequestRate } from './types.ts';
 
 export interface RateLimitOptions {
   limit: number;
@@ -59,6 +61,12 @@ export class RateLimiter {
   readonly #options: RateLimitOptions;
   readonly #buckets = new Map<string, Window>();
   readonly #injections: Injection[] = [];
+  readonly #tally = new RequestTally();
+  /**
+   * A fixed second from the first request after the last one ended, the way discord.js paces itself:
+   * a sliding window would refuse one discord.js process sending the end of one second and the start
+   * of the next, which Discord does not.
+   */
   #global: Window = { count: 0, resetAt: 0 };
 
   constructor(options: RateLimitOptions) {
@@ -69,9 +77,14 @@ export class RateLimiter {
     this.#injections.push({ matcher, retryAfter: retryAfterSeconds, global });
   }
 
-  /** Decides one request; `countsGlobally` is false for interaction endpoints. */
+  rate(): RequestRate {
+    return this.#tally.summary();
+  }
+
+  /** Decides one request; `countsGlobally` is false for interaction endpoints and requests without the bot token. */
   check(method: string, path: string, countsGlobally: boolean): RateDecision {
     const now = Date.now();
+    if (countsGlobally) this.#tally.arrived(now);
     const { template, major } = describeRoute(method, path);
     const bucketId = createHash('sha1').update(template).digest('hex').slice(0, 16);
     const injected = this.#takeInjection(`${method} ${path}`);
@@ -80,6 +93,7 @@ export class RateLimiter {
     if (countsGlobally) {
       if (now >= this.#global.resetAt) this.#global = { count: 0, resetAt: now + 1000 };
       if (this.#global.count >= this.#options.globalPerSecond) {
+        this.#tally.refusedGlobally();
         return this.#refuse(bucketId, this.#global.resetAt - now, 'global', now);
       }
       this.#global.count++;

@@ -22,11 +22,14 @@ import { waitFor } from '../../support/wait-for.ts';
 export type {
   AutocompleteChoice,
   ChannelAccess,
+  ConnectedShard,
   DiscordEmulator,
   EmulatorOptions,
   InteractionLog,
   InteractionReply,
   PostedMessage,
+  RequestRate,
+  ShardConflict,
 } from './types.ts';
 
 const API_PREFIX = '/api/v10';
@@ -85,8 +88,10 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     if (found === undefined) return { path, result: errors.notFound(), headers: {} };
     if (found === 'wrong-method') return { path, result: errors.methodNotAllowed(), headers: {} };
     const { route, params } = found;
-    if (route.auth && request.headers.authorization !== `Bot ${token}`) return { path, result: errors.unauthorized(), headers: {} };
-    const decision = limiter.check(method, path, route.global);
+    const asBot = request.headers.authorization === `Bot ${token}`;
+    if (route.auth && !asBot) return { path, result: errors.unauthorized(), headers: {} };
+    // Discord limits requests without a token per IP address; the emulator only limits the bot's.
+    const decision = limiter.check(method, path, route.global && asBot);
     if (decision.refusal) return { path, result: { status: 429, body: decision.refusal.body }, headers: decision.headers };
     const text = await readBody(request);
     let body: unknown;
@@ -178,6 +183,15 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     get connectedClients() {
       return gateway.connectedClients;
     },
+    connectedShards: () => gateway.connectedShards(),
+    shardConflicts: () => gateway.shardConflicts,
+    waitForShards(count, timeoutMs = 5000) {
+      const distinct = () => new Set(gateway.connectedShards().map((s) => `${s.shardId}/${s.shardCount}`)).size;
+      return waitFor(state.changes, 'shard', () => (distinct() >= count ? gateway.connectedShards() : undefined), timeoutMs, () =>
+        new Error(`expected ${count} connected shard(s) within ${timeoutMs} ms, got ${distinct()}`),
+      );
+    },
+    requestRate: () => limiter.rate(),
     get requests() {
       return [...requests];
     },

@@ -2,7 +2,8 @@
  * The emulator's world: guilds, channels and their access, direct-message channels and who closed
  * theirs, accepted messages with their nonces, registered commands and snowflakes. Plain data plus
  * small lookups; it knows no HTTP or WebSocket.
- * `changes` emits 'message' (channelId) and 'interaction' (id) so waiters can wake up.
+ * `changes` emits 'message' (channelId), 'interaction' (id) and 'shard' (a gateway session took or left
+ * its connection) so waiters can wake up.
  */
 import { EventEmitter } from 'node:events';
 import type { ChannelAccess, GuildInput, PostedMessage } from './types.ts';

@@ -96,11 +96,42 @@ export interface RequestRecord {
   readonly status: number;
 }
 
+/** An identified gateway session on an open connection. */
+export interface ConnectedShard {
+  readonly shardId: number;
+  readonly shardCount: number;
+  readonly sessionId: string;
+}
+
+/**
+ * A moment a second open connection came to hold a [shardId, shardCount] another open one held.
+ * Discord allows it and sends both sessions the shard's events, so a bot handles each event twice.
+ */
+export interface ShardConflict {
+  readonly shardId: number;
+  readonly shardCount: number;
+  /** Date.now() of the IDENTIFY or RESUME that made the second holder. */
+  readonly at: number;
+}
+
+/** Bot-authenticated requests that count toward the global limit (interaction endpoints do not). */
+export interface RequestRate {
+  /** Every such request that arrived, including those answered 429. */
+  readonly total: number;
+  /**
+   * The most of them arriving within any 1-second sliding window. A client pacing itself with fixed
+   * 1-second windows, as discord.js does, can show up to about twice its limit here without a refusal.
+   */
+  readonly maxInAnySecond: number;
+  /** How many the global limit refused (not counting 429s injected with rateLimitNext). */
+  readonly globalLimited: number;
+}
+
 export interface EmulatorOptions {
   token?: string;
   /** Per-route bucket applied to every REST route; default 5 requests per 1000 ms. */
   routeLimit?: { limit: number; windowMs: number };
-  /** Requests per second across routes (interaction routes excluded); default 50. */
+  /** Bot-authenticated requests per second across routes and connections (interaction routes excluded); default 50. */
   globalLimitPerSecond?: number;
   /** Deadline for the first interaction callback; default 3000 ms as on Discord. */
   interactionDeadlineMs?: number;
@@ -138,6 +169,12 @@ export interface DiscordEmulator {
   dropConnections(code?: number): void;
   readonly registeredCommands: { global: unknown[]; guild: Record<string, unknown[]> };
   readonly connectedClients: number;
+  connectedShards(): ReadonlyArray<ConnectedShard>;
+  /** Every time two open connections came to hold one shard; tests of a cluster expect none. */
+  shardConflicts(): ReadonlyArray<ShardConflict>;
+  /** Resolves with connectedShards() once `count` distinct [shardId, shardCount] pairs are connected; default 5 s. */
+  waitForShards(count: number, timeoutMs?: number): Promise<ReadonlyArray<ConnectedShard>>;
+  requestRate(): RequestRate;
   readonly requests: ReadonlyArray<RequestRecord>;
   close(): Promise<void>;
 }

@@ -40,7 +40,7 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
     teamDomain: options.teamDomain ?? 'herald-test',
     scopes: new Set(options.scopes ?? DEFAULT_SCOPES),
   });
-  const socketMode = new SocketMode(state, options.pingIntervalMs ?? 5000);
+  const socketMode = new SocketMode(state, { pingIntervalMs: options.pingIntervalMs ?? 5000, random: options.socketRandom ?? Math.random });
   const responseUrls = new ResponseUrls(state);
   let wsBase = '';
   const webApi = new WebApi(state, () => socketMode.openUrl(wsBase));

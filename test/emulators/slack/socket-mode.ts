@@ -1,9 +1,11 @@
 /**
  * Socket Mode's WebSocket side: single-use URLs handed out by apps.connections.open, `hello` on
- * connect, server pings (the client drops a connection that stops receiving them for 30 s), envelopes
- * delivered to the newest connection and resolved by the client's `{ envelope_id, payload }` ack,
- * `disconnect` messages, and closes that always finish the close handshake so the client never waits
- * out its 30 s fallback. Emits 'socket' on the state's `changes` when a connection opens or closes.
+ * connect, server pings (the client drops a connection that stops receiving them for 30 s), each
+ * envelope sent to one open connection picked at random (as Slack does for an app's up to 10
+ * connections) and resolved by the client's `{ envelope_id, payload }` ack on that connection,
+ * `disconnect` messages (`too_many_websockets` to an 11th connection), and closes that always finish
+ * the close handshake so the client never waits out its 30 s fallback. Emits 'socket' on the state's
+ * `changes` when a connection opens or closes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -14,6 +16,13 @@ import type { SocketRecord } from './types.ts';
 
 const PATH = '/socket';
 const FORCE_CLOSE_AFTER_MS = 1000;
+const MAX_CONNECTIONS = 10;
+
+export interface SocketModeOptions {
+  pingIntervalMs: number;
+  /** Picks the connection for each envelope; returns a number in [0, 1) like Math.random. */
+  random: () => number;
+}
 
 interface Connection {
   ws: WebSocket;
@@ -30,7 +39,7 @@ interface PendingEnvelope {
 
 export class SocketMode {
   readonly #state: EmulatorState;
-  readonly #pingIntervalMs: number;
+  readonly #options: SocketModeOptions;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #tickets = new Set<string>();
   readonly #connections: Connection[] = [];
@@ -39,9 +48,9 @@ export class SocketMode {
   readonly #started = new Date().toISOString();
   #nextId = 1;
 
-  constructor(state: EmulatorState, pingIntervalMs: number) {
+  constructor(state: EmulatorState, options: SocketModeOptions) {
     this.#state = state;
-    this.#pingIntervalMs = pingIntervalMs;
+    this.#options = options;
   }
 
   /** A fresh single-use URL below `wsBase` (ws://127.0.0.1:PORT), as apps.connections.open returns. */
@@ -62,16 +71,17 @@ export class SocketMode {
   }
 
   get openConnections(): number {
-    return this.#connections.filter((c) => c.ws.readyState === WebSocket.OPEN && !c.closingByEmulator).length;
+    return this.#open().length;
   }
 
   get log(): ReadonlyArray<SocketRecord> {
     return this.#log.map((record) => ({ ...record }));
   }
 
-  /** Sends an envelope to the newest open connection; resolves with the ack's payload. */
+  /** Sends an envelope to one open connection picked at random; resolves with the ack's payload. */
   deliver(type: string, payload: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
-    const connection = this.#connections.filter((c) => c.ws.readyState === WebSocket.OPEN && !c.closingByEmulator).at(-1);
+    const open = this.#open();
+    const connection = open[Math.min(open.length - 1, Math.floor(this.#options.random() * open.length))];
     if (!connection) {
       return Promise.reject(new Error('no Socket Mode connection is open: start the Bolt app (socketMode: true) before running the command'));
     }
@@ -93,6 +103,7 @@ export class SocketMode {
           reject(error);
         },
       });
+      connection.record.envelopes += 1;
       connection.ws.send(JSON.stringify({ envelope_id: envelopeId, type, accepts_response_payload: true, payload }));
     });
   }
@@ -101,37 +112,52 @@ export class SocketMode {
   sendDisconnect(reason: string): void {
     for (const connection of this.#connections) {
       if (connection.ws.readyState !== WebSocket.OPEN) continue;
-      connection.ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-emulator' } }));
+      connection.ws.send(this.#disconnectMessage(reason));
     }
   }
 
+  #disconnectMessage(reason: string): string {
+    return JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-emulator' } });
+  }
+
   async close(): Promise<void> {
-    await Promise.all(
-      this.#connections.map(
-        (connection) =>
-          new Promise<void>((resolve) => {
-            if (connection.ws.readyState === WebSocket.CLOSED) return resolve();
-            connection.ws.once('close', () => resolve());
-            connection.closingByEmulator = true;
-            connection.ws.close(1001, 'The emulator is shutting down');
-            setTimeout(() => connection.ws.terminate(), FORCE_CLOSE_AFTER_MS).unref();
-          }),
-      ),
-    );
+    await Promise.all(this.#connections.map((connection) => this.#closeByEmulator(connection, 1001, 'The emulator is shutting down')));
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+
+  #open(): Connection[] {
+    return this.#connections.filter((c) => c.ws.readyState === WebSocket.OPEN && !c.closingByEmulator);
+  }
+
+  /** Resolves once the client has answered the close (or, failing that, the socket was cut). */
+  #closeByEmulator(connection: Connection, code: number, reason: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (connection.ws.readyState === WebSocket.CLOSED) return resolve();
+      connection.ws.once('close', () => resolve());
+      connection.closingByEmulator = true;
+      connection.ws.close(code, reason);
+      setTimeout(() => connection.ws.terminate(), FORCE_CLOSE_AFTER_MS).unref();
+    });
   }
 
   #accept(ws: WebSocket): void {
     const pinger = setInterval(() => {
       if (ws.readyState === WebSocket.OPEN) ws.ping(Buffer.from(`ping ${Date.now()}`));
-    }, this.#pingIntervalMs);
+    }, this.#options.pingIntervalMs);
     pinger.unref();
-    const connection: Connection = { ws, record: { id: this.#nextId++, openedAt: Date.now() }, closingByEmulator: false, pinger };
+    const full = this.openConnections >= MAX_CONNECTIONS;
+    const connection: Connection = { ws, record: { id: this.#nextId++, openedAt: Date.now(), envelopes: 0 }, closingByEmulator: false, pinger };
     this.#connections.push(connection);
     this.#log.push(connection.record);
     ws.on('message', (data, isBinary) => this.#onMessage(connection, data as Buffer, isBinary));
     ws.on('close', (code) => this.#onClose(connection, code));
     ws.on('error', () => ws.terminate());
+    if (full) {
+      connection.record.refused = 'too_many_websockets';
+      ws.send(this.#disconnectMessage('too_many_websockets'));
+      void this.#closeByEmulator(connection, 1000, 'Too many Socket Mode connections');
+      return;
+    }
     ws.send(
       JSON.stringify({
         type: 'hello',

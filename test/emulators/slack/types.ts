@@ -66,7 +66,7 @@ export interface PostedMessage {
 export type SignatureMode = 'valid' | 'forged' | 'stale';
 
 export interface SlashCommandInput {
-  /** 'http': a signed form POST to `url`; 'socket': an envelope on the newest Socket Mode connection. */
+  /** 'http': a signed form POST to `url`; 'socket': an envelope on one open Socket Mode connection, picked at random. */
   mode: 'http' | 'socket';
   /** The bot's request URL (HTTP mode), e.g. http://127.0.0.1:PORT/slack/events. */
   url?: string;
@@ -138,6 +138,10 @@ export interface SocketRecord {
   /** 1000 after a proper close handshake; 1006 when the TCP connection just went away. */
   readonly closeCode?: number;
   readonly closedBy?: 'client' | 'emulator';
+  /** Envelopes (slash commands...) the emulator sent on this connection. */
+  readonly envelopes: number;
+  /** Set when the emulator turned the connection away: an app may hold 10 at once. */
+  readonly refused?: 'too_many_websockets';
 }
 
 export interface EmulatorOptions {
@@ -152,6 +156,11 @@ export interface EmulatorOptions {
   ackDeadlineMs?: number;
   /** Server pings on each Socket Mode connection; default 5000 ms (the client gives up after 30 s without one). */
   pingIntervalMs?: number;
+  /**
+   * Picks which open Socket Mode connection gets each envelope, as Slack picks one at random; returns
+   * a number in [0, 1). Default Math.random; pass a sequence to make a test deterministic.
+   */
+  socketRandom?: () => number;
 }
 
 export interface SlackEmulator {
@@ -177,7 +186,7 @@ export interface SlackEmulator {
   /** The next call of `method` gets HTTP 429 with Retry-After. */
   rateLimitNext(method: string, retryAfterSeconds: number): void;
   runSlashCommand(input: SlashCommandInput): Promise<SlashCommandResult>;
-  /** Open Socket Mode connections that said hello. */
+  /** Open Socket Mode connections that said hello (at most 10: an 11th is refused with too_many_websockets). */
   socketConnections(): number;
   waitForSocketConnection(timeoutMs?: number): Promise<void>;
   waitForSocketConnections(count: number, timeoutMs?: number): Promise<void>;
