@@ -1,6 +1,6 @@
 /**
  * Sweep benchmark: one full poll of 10,000 distinct 20-item RSS feeds served on loopback over 100 addresses
- * (127.0.0.1-127.0.0.100, bench/support/feed-farm.ts), of which 90% answer 304 to If-None-Match and 10% have one or
+ * (127.0.0.1-127.0.0.100, test/emulators/feed-farm.ts), of which 90% answer 304 to If-None-Match and 10% have one or
  * two new items: the second sweep, after a first one recorded every feed's ETag (and, for Herald, its baseline).
  *
  * Three contenders, each in a process of its own (so that its peak RSS is its own), one after another, against
@@ -30,7 +30,7 @@ import { PollPool } from '../src/poller/poll-pool.ts';
 import type { Subscription } from '../src/store/records.ts';
 import { openTemporaryStore } from '../test/support/temporary-store.ts';
 import { round, runBench, target } from './report.ts';
-import { feedUrls, newItemsOf, startFeedFarm } from './support/feed-farm.ts';
+import { feedUrls, newItemsOf, startFeedFarm } from '../test/emulators/feed-farm.ts';
 
 const FEEDS = 10_000;
 const HOSTS = 100;

@@ -1,5 +1,6 @@
 /**
- * The `herald` command line: start (the default), inspect, check-config, discord:register, help.
+ * The `herald` command line: start (the default), inspect, check-config, discord:register, discord-proxy,
+ * slack:manifest, help.
  * Each command writes its result to stdout and its problems to stderr, and sets the exit code.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -15,8 +16,11 @@ import type { ParsedFeed } from './feeds/item.ts';
 import { loadFeed } from './feeds/load-feed.ts';
 import { parseFeed } from './feeds/parse.ts';
 import { createLogger } from './log.ts';
+import type { Logger } from './log.ts';
+import { DEFAULT_DISCORD_PROXY_PORT } from './config/env.ts';
+import { startDiscordProxy } from './platforms/discord/discord-proxy.ts';
 import { readConfiguration, startHerald } from './main.ts';
-import { normaliseApiBase } from './platforms/discord/discord-adapter.ts';
+import { normaliseApiBase } from './platforms/discord/discord-rest.ts';
 import { registerWithToken } from './platforms/discord/register-commands.ts';
 import { slackManifestYaml } from './platforms/slack/manifest.ts';
 import { normaliseFeedUrl, validateRule } from './services/subscription-service.ts';
@@ -30,6 +34,9 @@ const USAGE = `Usage: herald <command>
                                   parse a feed and print its items, with each rule verdict and its reason
   check-config                    validate .env, the environment and config/herald.yaml (HERALD_CONFIG)
   discord:register                register the /feed slash command (per guild with DISCORD_GUILD_ID)
+  discord-proxy                   forward a cluster's Discord REST requests through one process, so Discord's
+                                  rate limits hold cluster-wide (port HERALD_DISCORD_PROXY_PORT, default 8080;
+                                  on to DISCORD_API_URL); point each Herald's DISCORD_API_URL at it
   slack:manifest [--socket | --http URL]
                                   print the Slack app manifest (YAML) to create Herald's Slack app from:
                                   Socket Mode (the default) or HTTP mode with Slack posting to URL/slack/events
@@ -44,6 +51,7 @@ const commands: Record<string, Command> = {
   'check-config': runCheckConfig,
   'discord:register': runDiscordRegister,
   'slack:manifest': runSlackManifest,
+  'discord-proxy': runDiscordProxy,
   help: async () => {
     process.stdout.write(USAGE);
     return 0;
@@ -69,16 +77,31 @@ async function main(argv: string[]): Promise<number> {
 
 async function runStart(): Promise<number> {
   const herald = await startHerald({ env: process.env, cwd: process.cwd(), stdout: process.stdout });
-  await new Promise<void>((resolve) => {
+  await untilStopped(herald.log);
+  await herald.stop();
+  return 0;
+}
+
+/** `herald discord-proxy`: the cluster's one way to Discord's REST API (see discord-proxy.ts). */
+async function runDiscordProxy(): Promise<number> {
+  const { env } = readConfiguration(process.env, process.cwd(), false);
+  const log = createLogger({ level: env.logLevel, format: env.logFormat }).child({ module: 'discord-proxy' });
+  const proxy = await startDiscordProxy({ port: env.discordProxyPort ?? DEFAULT_DISCORD_PROXY_PORT, upstream: env.discordApiUrl, log });
+  await untilStopped(log);
+  await proxy.close();
+  return 0;
+}
+
+/** Resolves on SIGINT or SIGTERM: a clean stop follows. */
+function untilStopped(log: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      herald.log.info('stopping', { signal });
+      log.info('stopping', { signal });
       resolve();
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  await herald.stop();
-  return 0;
 }
 
 async function runInspect(args: string[]): Promise<number> {

@@ -1,7 +1,9 @@
 /**
  * Wiring only: read the configuration, build the store, services, poller and delivery worker, start the
  * adapters the environment asks for (Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, both at once, or else
- * the console), and stop them all cleanly.
+ * the console), and stop them all cleanly. HERALD_ROLES picks which parts this process runs: `poll` (the poll
+ * pool and housekeeping), `deliver` (the delivery worker), `gateway` (Discord's shards, Slack's Socket Mode) and
+ * `http` (Slack's HTTP mode); every process serves /healthz, /readyz and /metrics for its own probes.
  */
 import type { Writable } from 'node:stream';
 import { commandGroups } from '../commands/index.ts';
@@ -20,9 +22,11 @@ import { HeraldMetrics } from './http/metrics.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { ConsoleAdapter } from './platforms/console/console-adapter.ts';
-import { DiscordAdapter } from './platforms/discord/discord-adapter.ts';
+import { DiscordGateway } from './platforms/discord/discord-gateway.ts';
+import { createDiscordRest } from './platforms/discord/discord-rest.ts';
+import { DiscordSender } from './platforms/discord/discord-sender.ts';
 import { SLACK_EVENTS_PATH } from './platforms/slack/manifest.ts';
-import { SlackAdapter } from './platforms/slack/slack-adapter.ts';
+import { createSlackSender, SlackAdapter } from './platforms/slack/slack-adapter.ts';
 import { pollFeed } from './poller/poll-feed.ts';
 import { PollPool } from './poller/poll-pool.ts';
 import { Housekeeping } from './poller/housekeeping.ts';
@@ -97,29 +101,42 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     }
   };
   /** Starts one adapter; it is ready while connected. */
-  const startAdapter = async (platform: Platform, adapter: { start(): Promise<unknown>; stop(): Promise<void>; isConnected(): boolean; sender: MessageSender }) => {
+  const startAdapter = async (platform: Platform, adapter: { start(): Promise<unknown>; stop(): Promise<void>; isConnected(): boolean }) => {
     await startOrUnwind(() => adapter.start());
-    senders.set(platform, adapter.sender);
     stops.push(() => adapter.stop());
     readiness.push({ name: platform, check: () => adapter.isConnected() });
   };
+  const roles = env.roles;
 
+  // Senders are cheap REST clients: every process has them, for the delivery worker and for notices to managers.
   if (env.discordToken !== undefined) {
-    await startAdapter(
-      'discord',
-      new DiscordAdapter({
-        token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, log: log.child({ module: 'discord' }),
-        onRateLimited: () => metrics.rateLimited('discord'),
-      }),
-    );
+    const rest = createDiscordRest({ token: env.discordToken, apiUrl: env.discordApiUrl, log: log.child({ module: 'discord' }), onRateLimited: () => metrics.rateLimited('discord') });
+    senders.set('discord', new DiscordSender(rest));
+    if (roles.has('gateway')) {
+      await startAdapter(
+        'discord',
+        new DiscordGateway({
+          token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, rest,
+          shards: store.shards, shardCount: env.discordShards, owner, leaseMs: DEFAULT_LEASE_MS, clock, log: log.child({ module: 'discord' }),
+          onRateLimited: () => metrics.rateLimited('discord'),
+          onStoreError: (error) => metrics.listener.storeError?.({ operation: 'coordinate shards', error }),
+        }),
+      );
+    }
   }
   if (env.slackBotToken !== undefined) {
-    const slack = new SlackAdapter({
-      botToken: env.slackBotToken, appToken: env.slackAppToken, signingSecret: env.slackSigningSecret, apiUrl: env.slackApiUrl,
-      admins: config.file.slack.admins, groups: commandGroups, subscriptions, cache, log: log.child({ module: 'slack' }),
-    });
-    await startAdapter('slack', slack);
-    if (slack.httpListener !== undefined) mounts.set(SLACK_EVENTS_PATH, slack.httpListener);
+    const slackLog = log.child({ module: 'slack' });
+    senders.set('slack', createSlackSender({ botToken: env.slackBotToken, apiUrl: env.slackApiUrl, log: slackLog }));
+    // Socket Mode is a connection out (the gateway role); HTTP mode is Slack calling in (the http role).
+    const slackRole = env.slackAppToken !== undefined ? 'gateway' : 'http';
+    if (roles.has(slackRole)) {
+      const slack = new SlackAdapter({
+        botToken: env.slackBotToken, appToken: env.slackAppToken, signingSecret: env.slackSigningSecret, apiUrl: env.slackApiUrl,
+        admins: config.file.slack.admins, groups: commandGroups, subscriptions, cache, log: slackLog,
+      });
+      await startAdapter('slack', slack);
+      if (slack.httpListener !== undefined) mounts.set(SLACK_EVENTS_PATH, slack.httpListener);
+    }
   }
   if (senders.size === 0) {
     const consoleAdapter = new ConsoleAdapter(options.stdout, { subscriptions });
@@ -151,10 +168,14 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const leases = new LeaseKeeper(store, owner, DEFAULT_LEASE_MS, clock, log.child({ module: 'leases' }), (error) => activity.storeError({ operation: 'renew leases', error }));
   const housekeeping = new Housekeeping(store, clock, log.child({ module: 'housekeeping' }));
   leases.start();
-  poller.start();
-  deliveries.start();
-  housekeeping.start();
-  log.info('Herald started', { platforms: [...senders.keys()].join(','), store: store.description, worker: owner, pollIntervalSeconds: env.pollIntervalSeconds });
+  if (roles.has('poll')) {
+    poller.start();
+    housekeeping.start();
+  }
+  if (roles.has('deliver')) deliveries.start();
+  log.info('Herald started', {
+    roles: [...roles].join(','), platforms: [...senders.keys()].join(','), store: store.description, worker: owner, pollIntervalSeconds: env.pollIntervalSeconds,
+  });
 
   return {
     config,

@@ -51,7 +51,7 @@ export async function runHeraldToEnd(args: readonly string[], cwd: string, env: 
   return { code, stdout, stderr };
 }
 
-export async function startHeraldProcess(options: { cwd: string; env: Record<string, string>; readyPattern?: RegExp }): Promise<HeraldProcess> {
+export async function startHeraldProcess(options: { cwd: string; env: Record<string, string>; readyPattern?: RegExp; readyTimeoutMs?: number }): Promise<HeraldProcess> {
   const child = runHerald(['start'], options);
   const output = { stdout: '', stderr: '' };
   const waiters = new Set<() => void>();
@@ -110,6 +110,6 @@ export async function startHeraldProcess(options: { cwd: string; env: Record<str
       await exited;
     },
   };
-  await waitForLine(options.readyPattern ?? /Herald started/);
+  await waitForLine(options.readyPattern ?? /Herald started/, { timeoutMs: options.readyTimeoutMs ?? 20_000 });
   return herald;
 }

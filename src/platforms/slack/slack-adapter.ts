@@ -1,7 +1,7 @@
 /**
  * The Slack adapter: a Bolt app in Socket Mode (SLACK_APP_TOKEN: no public URL needed) or HTTP mode
  * (SLACK_SIGNING_SECRET: Slack POSTs to /slack/events, and Bolt refuses a bad or stale signature with 401), the
- * Web API at SLACK_API_URL. It answers the slash commands and offers a MessageSender for the delivery worker.
+ * Web API at SLACK_API_URL. It answers the slash commands; createSlackSender makes the delivery worker's sender.
  * In HTTP mode it never listens itself: `httpListener` is mounted on Herald's HTTP server (HERALD_HTTP_PORT) at
  * SLACK_EVENTS_PATH. Only this folder imports @slack/bolt.
  */
@@ -43,8 +43,16 @@ export interface SlackConnection {
 const COMMAND_CLIENT_RETRIES = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 };
 const REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * The Web API client that posts deliveries (the delivery role needs no Bolt app): no retries of its own and
+ * rate-limited calls rejected, because the outbox owns retries and waits.
+ */
+export function createSlackSender(options: Pick<SlackAdapterOptions, 'botToken' | 'apiUrl' | 'log'>): SlackSender {
+  const clientOptions = { slackApiUrl: options.apiUrl ?? DEFAULT_SLACK_API_URL, timeout: REQUEST_TIMEOUT_MS, logger: boltLogger(options.log) };
+  return new SlackSender(new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }));
+}
+
 export class SlackAdapter {
-  readonly sender: SlackSender;
   readonly mode: 'socket' | 'http';
   /** HTTP mode: serves signed requests (signature check, url_verification, slash commands and their ack) at SLACK_EVENTS_PATH. */
   readonly httpListener?: RequestListener;
@@ -71,7 +79,6 @@ export class SlackAdapter {
       this.app = new App({ token: options.botToken, receiver, clientOptions, logger, deferInitialization: true });
       this.httpListener = onlyPost(receiver.requestListener);
     }
-    this.sender = new SlackSender(new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }));
 
     const admins = new SlackAdmins(this.app.client, options.admins, options.cache);
     for (const group of options.groups) {

@@ -1,5 +1,5 @@
 /**
- * A farm of RSS feeds on loopback for the sweep benchmark: `feedCount` distinct 20-item RSS 2.0 feeds, spread over
+ * A farm of RSS feeds on loopback for the sweep benchmark and the cluster test: `feedCount` distinct 20-item RSS 2.0 feeds, spread over
  * `hosts` addresses (127.0.0.1, 127.0.0.2, ...), one small HTTP server per address, all on one port.
  * Feed n is served by address 1 + n % hosts at /feeds/n.xml, with an ETag naming its version; a request whose
  * If-None-Match names the current version gets 304.
@@ -35,13 +35,19 @@ export function newItemsOf(feed: number, generation: number): number {
   return generation * (feed % 20 === 0 ? 2 : 1);
 }
 
-export async function startFeedFarm(feedCount: number, hosts: number): Promise<FeedFarm> {
+export interface FeedFarmOptions {
+  /** Told of every request for a feed, as it is answered (the cluster test checks who fetched what when). */
+  readonly onFetch?: (feed: number, status: number) => void;
+}
+
+export async function startFeedFarm(feedCount: number, hosts: number, options: FeedFarmOptions = {}): Promise<FeedFarm> {
   let generation = 0;
   const answered: Record<number, number> = {};
   const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const feed = Number(PATH.exec(request.url ?? '')?.[1] ?? Number.NaN);
     const status = feed < feedCount ? serveFeed(request, response, feed, newItemsOf(feed, generation)) : notFound(response);
     answered[status] = (answered[status] ?? 0) + 1;
+    if (feed < feedCount) options.onFetch?.(feed, status);
   };
   const servers: http.Server[] = [];
   let port = 0;
