@@ -8,7 +8,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { proxyRequests } from '@discordjs/proxy';
-import { REST } from 'discord.js';
+// From @discordjs/rest itself, as @discordjs/proxy imports it: discord.js would hand over its CommonJS build, whose
+// error classes the proxy's instanceof checks do not recognise.
+import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
 import { HeraldError, messageOf } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { normaliseApiBase } from './discord-rest.ts';
@@ -34,16 +36,15 @@ export async function startDiscordProxy(options: DiscordProxyOptions): Promise<R
   const { log } = options;
   const rest = new REST({ api: upstream, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 });
   rest.on('rateLimited', (info) => log.warn('Discord rate limit: the proxy waits as told', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
-  const forward = proxyRequests(rest);
+  const forward = proxyRequests(answeringUnreachable(rest, upstream, log));
   const server = createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok\n');
       return;
     }
     Promise.resolve(forward(request, response)).catch((error: unknown) => {
-      log.error('could not forward a request to Discord', { method: request.method, path: request.url?.split('?')[0], error: messageOf(error) });
-      if (!response.headersSent) response.writeHead(502, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ message: `Herald's Discord proxy could not reach ${upstream}: ${messageOf(error)}`, code: 0 }));
+      log.error('the Discord proxy failed on a request', { method: request.method, path: request.url?.split('?')[0], error: messageOf(error) });
+      response.destroy();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -67,4 +68,23 @@ export async function startDiscordProxy(options: DiscordProxyOptions): Promise<R
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * @discordjs/proxy turns Discord's own errors into responses but ends the response empty, as a 200, for any other
+ * error (Discord unreachable, a timeout of ours): such errors become a 502 carrying the reason instead.
+ */
+function answeringUnreachable(rest: REST, upstream: string, log: Logger): REST {
+  const queueRequest: REST['queueRequest'] = async (request) => {
+    try {
+      return await rest.queueRequest(request);
+    } catch (error) {
+      if (error instanceof DiscordAPIError || error instanceof HTTPError || error instanceof RateLimitError) throw error;
+      log.error('could not forward a request to Discord', { method: request.method, route: request.fullRoute, error: messageOf(error) });
+      const message = `Herald's Discord proxy could not reach ${upstream}: ${messageOf(error)}`;
+      throw new DiscordAPIError({ message, code: 0 }, 0, 502, request.method, `${upstream}${request.fullRoute}`, { body: undefined, files: undefined });
+    }
+  };
+  // proxyRequests uses nothing of the client but queueRequest.
+  return { queueRequest } as unknown as REST;
 }
