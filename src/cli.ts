@@ -17,7 +17,7 @@ import { loadFeed } from './feeds/load-feed.ts';
 import { parseFeed } from './feeds/parse.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
-import { DEFAULT_DISCORD_PROXY_PORT } from './config/env.ts';
+import { DEFAULT_DISCORD_PROXY_PORT, hideCredentials } from './config/env.ts';
 import { startDiscordProxy } from './platforms/discord/discord-proxy.ts';
 import { readConfiguration, startHerald } from './main.ts';
 import { normaliseApiBase } from './platforms/discord/discord-rest.ts';
@@ -157,7 +157,8 @@ async function runCheckConfig(): Promise<number> {
   const platform = platforms.length > 0 ? platforms.join(' and ') : 'the console (no DISCORD_TOKEN or SLACK_BOT_TOKEN)';
   process.stdout.write(
     `${path.relative(process.cwd(), config.filePath) || config.filePath} is valid: ${count} subscription${count === 1 ? '' : 's'}, ` +
-      `poll every ${config.env.pollIntervalSeconds} s, store ${config.env.store}, posting to ${platform}.\n`,
+      `poll every ${config.env.pollIntervalSeconds} s, store ${hideCredentials(config.env.store)}, posting to ${platform}, ` +
+      `roles ${[...config.env.roles].join(',')}.\n`,
   );
   return 0;
 }

@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import { commandGroups } from '../commands/index.ts';
 import { combineListeners } from './activity.ts';
 import type { ActivityListener } from './activity.ts';
+import { ROLES } from './config/env.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import { DeliveryWorker } from './delivery/delivery-worker.ts';
@@ -63,6 +64,11 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   for (const warning of config.warnings) log.warn(warning);
 
   const store = await openStore(env.store, { cwd: options.cwd, log: log.child({ module: 'store' }) });
+  if (env.roles.size < ROLES.length && store.engine === 'sqlite') {
+    log.warn('HERALD_ROLES names only some roles on an SQLite store: the others must run in processes on this host using the same file; a cluster over several machines needs HERALD_STORE=postgres://…', {
+      roles: [...env.roles].join(','),
+    });
+  }
   const owner = workerIdentity();
   const taken = await releaseLeasesOfDeadProcesses(store);
   if (taken.length > 0) log.info('took over the work of processes that stopped without finishing it', { previousWorkers: taken.join(',') });

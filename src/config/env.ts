@@ -227,7 +227,7 @@ function dropUndefined<T extends object>(record: T): OptionalWhereUndefined<T> {
 }
 
 /** Store URLs may carry a password (redis://:secret@host): never print it. */
-function hideCredentials(value: string): string {
+export function hideCredentials(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
 }
 
