@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { commandGroups } from '../commands/index.ts';
-import { ConfigError } from './config/load-config.ts';
+import { ConfigError, loadEnvironment } from './config/load-config.ts';
 import { RuleCache, ruleItemOf } from './delivery/rule-cache.ts';
 import { HeraldError, messageOf } from './errors.ts';
 import { decodeFeedBytes } from './feeds/decode.ts';
@@ -84,7 +84,7 @@ async function runStart(): Promise<number> {
 
 /** `herald discord-proxy`: the cluster's one way to Discord's REST API (see discord-proxy.ts). */
 async function runDiscordProxy(): Promise<number> {
-  const { env } = readConfiguration(process.env, process.cwd(), false);
+  const env = loadEnvironment({ env: process.env, cwd: process.cwd() });
   const log = createLogger({ level: env.logLevel, format: env.logFormat }).child({ module: 'discord-proxy' });
   const proxy = await startDiscordProxy({ port: env.discordProxyPort ?? DEFAULT_DISCORD_PROXY_PORT, upstream: env.discordApiUrl, log });
   await untilStopped(log);

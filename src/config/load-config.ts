@@ -50,6 +50,11 @@ export interface LoadConfigOptions {
   examplePath?: string;
 }
 
+/** The environment and .env alone, for commands that need no config file (`herald discord-proxy`). */
+export function loadEnvironment(options: Pick<LoadConfigOptions, 'env' | 'cwd'>): Env {
+  return readEnv(mergeVariables(readDotEnv(options.cwd)?.variables ?? {}, options.env));
+}
+
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const dotEnv = readDotEnv(options.cwd);
   const variables = mergeVariables(dotEnv?.variables ?? {}, options.env);
