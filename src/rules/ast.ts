@@ -3,6 +3,7 @@
  * matcher whose text is already folded, so evaluation only folds the item.
  */
 import type { FieldName } from './fields.ts';
+import type { RegexTest } from './regex-term.ts';
 
 /** How a term is looked for in a field's folded text. */
 export type TermMatcher =
@@ -17,12 +18,17 @@ export type TermMatcher =
    * text; where the text starts (ends) with a letter or digit, the text before (after) it must not
    * continue the word.
    */
-  | { readonly kind: 'literal'; readonly text: string; readonly wordStart: boolean; readonly wordEnd: boolean };
+  | { readonly kind: 'literal'; readonly text: string; readonly wordStart: boolean; readonly wordEnd: boolean }
+  /**
+   * `/k8s|kubernetes/i`: a regular expression run by a linear-time engine on the field's text as written
+   * (HTML removed, full-width forms made plain; case and accents kept, so the flags decide).
+   */
+  | { readonly kind: 'regex'; readonly pattern: string; readonly flags: string; readonly test: RegexTest };
 
 export interface TermNode {
   readonly kind: 'term';
   readonly field: FieldName | null;
-  /** The term as written, whitespace folded, without quotes or `*`. */
+  /** The term as written, whitespace folded, without quotes or `*`; a regular expression as `/pattern/flags`. */
   readonly text: string;
   readonly quoted: boolean;
   readonly wildcard: boolean;

@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { compileRule, type CompiledRule } from './compile-rule.ts';
 import { evaluateRule } from './evaluate-rule.ts';
-import { formatRule } from './format-rule.ts';
+import type { RuleNode } from './ast.ts';
+import { formatReading, formatRule } from './format-rule.ts';
 import { prepareRuleItem, type RuleItem } from './item-text.ts';
-import { MAX_RULE_LENGTH } from './parse-rule.ts';
+import { MAX_RULE_LENGTH, parseRule } from './parse-rule.ts';
 import { RuleSyntaxError } from './rule-syntax-error.ts';
 
 /** Pieces of the rule alphabet, weighted towards what makes rules interesting. */
@@ -11,6 +12,7 @@ const PIECES = [
   'kafka', 'rust', 'belt', 'Café', 'kube', 'x', '1', 'AND', 'OR', 'NOT', 'and', '-', '-', '(', '(', ')', ')', '"', '"',
   ' ', ' ', ' ', 'title:', 'category:', 'summary:', 'feed:', 'link:', 'titel:', 'foo:', '*', '/', '\\', 'c++', '.net',
   'node.js', ',', '.', ':', '::', '//', 'https://a.b/c', '東京', '\u0301', '😀', '“', '”', '\n', '\t', '[', ']', '?', '!',
+  '/k8s/i', '/^a|b$/m', '/(a)\\1/', '/a(?=b)/', '/x/g', '/[a-/', '/(/', '/a{2000}/', 'ＫＡＦＫＡ', 'ｶﾌｶ', '（', '）',
 ];
 const CHARACTERS = 'ab AND OR NOT()"-*:/\\.,+#é東😀\u0301\n“”[]';
 
@@ -18,7 +20,29 @@ const ITEMS: readonly RuleItem[] = [
   { title: '', summary: '', categories: [] },
   { title: 'Kafka and Rust in the Rust Belt', summary: 'Café x 1 c++ .NET node.js', categories: ['Kube', 'Sponsored'], content: '東京 kubernetes' },
   { title: 'AND OR NOT', summary: 'https://a.b/c', categories: ['x'], author: 'Franz Kafka', link: 'https://a.b/c', feedTitle: 'Belt Weekly' },
+  { title: 'ＫＡＦＫＡ　ｶﾌｶ K8s', summary: 'ab\nb', categories: [] },
 ];
+
+/**
+ * A tree without what the source's layout decides (positions, and quotes, which the reading adds around a word
+ * spelled like an operator: `NOT,` reads as "NOT"; the matcher says what quotes change) or what cannot be
+ * compared (compiled patterns).
+ */
+function shape(node: RuleNode | null): unknown {
+  if (node === null) return null;
+  switch (node.kind) {
+    case 'term': {
+      const { position: _position, quoted: _quoted, matcher, ...rest } = node;
+      return { ...rest, matcher: matcher.kind === 'regex' ? { kind: 'regex', pattern: matcher.pattern, flags: matcher.flags } : matcher };
+    }
+    case 'and':
+    case 'or':
+      return { kind: node.kind, children: node.children.map(shape) };
+    case 'not':
+    case 'scope':
+      return { ...node, child: shape(node.child) };
+  }
+}
 
 /** Mulberry32: a small seeded generator, so a failure can be replayed. */
 function seededRandom(seed: number): () => number {
@@ -92,5 +116,22 @@ describe('compileRule on random input', () => {
       expect(formatRule(again), rule).toBe(canonical);
       for (const item of ITEMS) expect(evaluateRule(again, item).matches, rule).toBe(evaluateRule(result, item).matches);
     }
+  });
+
+  it('reads every compiled rule fully parenthesised, and the reading parses back to the same tree', () => {
+    let read = 0;
+    for (const rule of rules) {
+      const result = compileOrError(rule);
+      if (result instanceof RuleSyntaxError) continue;
+      const reading = formatReading(result);
+      if (reading.length > MAX_RULE_LENGTH) continue;
+      read++;
+      const again = compileRule(reading);
+      expect(shape(again.tree), `${rule} read as ${reading}`).toStrictEqual(shape(result.tree));
+      expect(formatReading(again), rule).toBe(reading);
+      // Fully parenthesised: the old precedence reads it the same way.
+      expect(shape(parseRule(reading, 'and-over-or')), `${rule} read as ${reading}`).toStrictEqual(shape(result.tree));
+    }
+    expect(read).toBeGreaterThan(500);
   });
 });

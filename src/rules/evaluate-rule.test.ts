@@ -31,6 +31,13 @@ describe('evaluateRule', () => {
     ['kube*', { summary: 'kube-proxy explained' }, true],
     ['kube*', { summary: 'A cube of sugar' }, false],
     ['kube*', { summary: 'Minikube released' }, false],
+    // Width: full-width forms are the plain ones, in the item and in the rule.
+    ['kafka', { title: 'ＫＡＦＫＡ入門' }, true],
+    ['ＫＡＦＫＡ', { title: 'Kafka 4.0' }, true],
+    ['"kafka streams"', { title: 'ＫＡＦＫＡ　ＳＴＲＥＡＭＳ' }, true],
+    ['c++', { title: 'Ｃ＋＋ 26' }, true],
+    ['カフカ', { title: 'ｶﾌｶの本' }, true],
+    ['title:kube*', { title: 'ｋｕｂｅｒｎｅｔｅｓ' }, true],
     // Case, accents, whole words.
     ['cafe', { title: 'Café culture' }, true],
     ['Café', { title: 'CAFE CULTURE' }, true],
@@ -43,9 +50,13 @@ describe('evaluateRule', () => {
     ['"event streaming"', { summary: 'streaming event' }, false],
     ['"event streaming"', { summary: 'events streaming' }, false],
     // Precedence: NOT > AND > OR.
-    ['a OR b c', { title: 'a' }, true],
+    // OR joins the terms beside it, a space the rest: (a OR b) AND c.
+    ['a OR b c', { title: 'a' }, false],
     ['a OR b c', { title: 'b' }, false],
     ['a OR b c', { title: 'b c' }, true],
+    ['a OR b c', { title: 'a c' }, true],
+    ['kafka OR "event streaming" -title:sponsored', { title: 'Sponsored: Kafka at scale' }, false],
+    ['kafka OR "event streaming" -title:sponsored', { title: 'Event streaming 101', summary: 'sponsored' }, true],
     ['(a OR b) c', { title: 'a' }, false],
     ['NOT a b', { title: 'b' }, true],
     ['NOT a b', { title: 'a b' }, false],

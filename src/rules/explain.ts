@@ -148,6 +148,7 @@ function sharedField(node: RuleNode): FieldName | null {
 }
 
 function quoteTerm(term: TermNode): string {
+  if (term.matcher.kind === 'regex') return term.text;
   return `"${term.text}${term.wildcard ? '*' : ''}"`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { compileRule } from './compile-rule.ts';
-import { formatRule } from './format-rule.ts';
+import { formatReading, formatRule } from './format-rule.ts';
 
 describe('formatRule', () => {
   it.each([
@@ -9,7 +9,8 @@ describe('formatRule', () => {
     ['title:rust -title:"rust belt"', 'title:rust -title:"rust belt"'],
     ['category:kubernetes AND NOT sponsored', 'category:kubernetes -sponsored'],
     ['a AND (b OR c)', 'a (b OR c)'],
-    ['(a AND b) OR c', 'a b OR c'],
+    ['(a AND b) OR c', '(a b) OR c'],
+    ['a b OR c', 'a (b OR c)'],
     ['((a))', 'a'],
     ['NOT (a OR b)', '-(a OR b)'],
     ['NOT NOT a', 'a'],
@@ -36,5 +37,35 @@ describe('formatRule', () => {
   ])('formats %j to text that compiles back to the same rule', (source) => {
     const canonical = formatRule(compileRule(source));
     expect(formatRule(compileRule(canonical))).toBe(canonical);
+  });
+});
+
+/** The fully parenthesised reading /feed list, /feed preview and herald inspect show: precedence made visible. */
+describe('formatReading', () => {
+  it.each([
+    ['', ''],
+    ['kafka', 'kafka'],
+    ['kafka OR "event streaming" -title:sponsored', '(kafka OR "event streaming") AND NOT title:sponsored'],
+    ['a b', 'a AND b'],
+    ['a OR b c', '(a OR b) AND c'],
+    ['a b OR c', 'a AND (b OR c)'],
+    ['a AND b OR c AND d', 'a AND (b OR c) AND d'],
+    ['a OR b OR c d', '(a OR b OR c) AND d'],
+    ['(a b) OR c', '(a AND b) OR c'],
+    ['-a OR b', 'NOT a OR b'],
+    ['NOT (a OR b) c', 'NOT (a OR b) AND c'],
+    ['-(a b) OR c', 'NOT (a AND b) OR c'],
+    ['title:rust -title:"rust belt"', 'title:rust AND NOT title:"rust belt"'],
+    ['category:kubernetes AND NOT sponsored', 'category:kubernetes AND NOT sponsored'],
+    ['title:(rust OR go) release', 'title:(rust OR go) AND release'],
+    ['title:(a b OR c)', 'title:(a AND (b OR c))'],
+    ['kube* OR k8s -sponsored', '(kube* OR k8s) AND NOT sponsored'],
+    ['title:/\\bk8s\\b/i OR kubernetes', 'title:/\\bk8s\\b/i OR kubernetes'],
+    ['title:AND OR x', 'title:"AND" OR x'],
+  ])('reads %j as %j', (source, reading) => {
+    expect(formatReading(compileRule(source))).toBe(reading);
+    // The reading is itself a rule, with the same meaning and the same reading.
+    expect(formatReading(compileRule(reading))).toBe(reading);
+    expect(formatRule(compileRule(reading))).toBe(formatRule(compileRule(source)));
   });
 });

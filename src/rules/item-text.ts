@@ -27,6 +27,7 @@ export interface RuleItem {
 /** One piece of an item's text: a field's value, or one category. */
 export class TextUnit {
   private foldedText: string | undefined;
+  private plainText: string | undefined;
   private wordList: readonly string[] | undefined;
   private wordLookup: ReadonlySet<string> | undefined;
 
@@ -38,6 +39,11 @@ export class TextUnit {
   /** Case and accents folded, whitespace collapsed. */
   get folded(): string {
     return (this.foldedText ??= foldForMatching(this.raw));
+  }
+
+  /** The text as written with full-width and other compatibility forms made plain (NFKC), for regular expressions. */
+  get plain(): string {
+    return (this.plainText ??= this.raw.normalize('NFKC'));
   }
 
   get words(): readonly string[] {

@@ -27,6 +27,8 @@ function unitContains(unit: TextUnit, matcher: TermMatcher): boolean {
       return containsSequence(unit.words, matcher.words);
     case 'literal':
       return containsLiteral(unit.folded, matcher.text, matcher.wordStart, matcher.wordEnd);
+    case 'regex':
+      return matcher.test.test(unit.plain);
   }
 }
 

@@ -36,10 +36,14 @@ describe('parseRule', () => {
     ['a AND b', 'AND(a, b)'],
     ['a and b', 'AND(a, and, b)'],
     ['a or b', 'AND(a, or, b)'],
-    // NOT binds tighter than AND, AND tighter than OR.
-    ['a OR b c', 'OR(a, AND(b, c))'],
-    ['a b OR c', 'OR(AND(a, b), c)'],
-    ['a AND b OR c AND d', 'OR(AND(a, b), AND(c, d))'],
+    // As search boxes read them: NOT binds tightest, then OR; a space or AND joins the rest.
+    ['a OR b c', 'AND(OR(a, b), c)'],
+    ['a b OR c', 'AND(a, OR(b, c))'],
+    ['a AND b OR c AND d', 'AND(a, OR(b, c), d)'],
+    ['a OR b OR c d', 'AND(OR(a, b, c), d)'],
+    ['kafka OR "event streaming" -title:sponsored', 'AND(OR(kafka, "event streaming"), NOT(title:sponsored))'],
+    ['-a OR b c', 'AND(OR(NOT(a), b), c)'],
+    ['(a b) OR c', 'OR(AND(a, b), c)'],
     ['NOT a b', 'AND(NOT(a), b)'],
     ['NOT a OR b', 'OR(NOT(a), b)'],
     ['-a OR b', 'OR(NOT(a), b)'],
@@ -108,13 +112,18 @@ describe('parseRule', () => {
     ['*', 0, 'Wildcard without a prefix', 'put at least one letter before *, like kube*'],
     ['ku*be', 2, 'Wildcard inside a word', '* works only at the end of a word, like kube*; to search for a *, put the text in quotes'],
     ['kube**', 4, 'Wildcard inside a word', '* works only at the end of a word, like kube*; to search for a *, put the text in quotes'],
-    ['title:/\\bk8s\\b/i', 6, 'Regular expressions are not supported yet', 'search for words instead, like title:k8s, or put the text in quotes: "/\\bk8s\\b/i"'],
     ['\u0301', 0, 'Nothing to search for', 'use letters, digits or symbols in the term'],
   ])('refuses %j at position %i: %s', (source, position, problem, hint) => {
     const error = catchRuleError(() => parseRule(source));
     expect(error.position).toBe(position);
     expect(error.hint).toBe(hint);
     expect(error.message.startsWith(`${problem} at position ${position + 1}`)).toBe(true);
+  });
+
+  it('reads rules stored before migration 004 with the old precedence when asked', () => {
+    expect(show(parseRule('a OR b c', 'and-over-or'))).toBe('OR(a, AND(b, c))');
+    expect(show(parseRule('a b OR c -d', 'and-over-or'))).toBe('OR(AND(a, b), AND(c, NOT(d)))');
+    expect(show(parseRule('(a OR b) c', 'and-over-or'))).toBe('AND(OR(a, b), c)');
   });
 
   it('accepts a rule of exactly 1000 characters and nesting at the limit', () => {

@@ -1,17 +1,20 @@
 /**
  * Parses a rule's source into its typed tree (null for an empty rule: everything matches).
- * Grammar, loosest first; NOT binds tighter than AND, AND tighter than OR:
- *   rule    = or
- *   or      = and { "OR" and }
- *   and     = unary { ["AND"] unary }          adjacent terms are ANDed
+ * Grammar, loosest first, as search boxes (Gmail, Google, Lucene) read queries: a space or AND joins
+ * the rest, OR joins the terms beside it, NOT and - apply to the term or group right after them:
+ *   rule    = and
+ *   and     = or { ["AND"] or }                adjacent terms are ANDed
+ *   or      = unary { "OR" unary }
  *   unary   = ("NOT" | "-") unary | primary
- *   primary = term | field term | field "(" or ")" | "(" or ")"
+ *   primary = term | field term | field "(" and ")" | "(" and ")"
+ * So `kafka OR "event streaming" -sponsored` is `(kafka OR "event streaming") AND NOT sponsored`.
  * Throws RuleSyntaxError with the position of the fault.
  */
 import type { RuleNode } from './ast.ts';
 import { buildTerm } from './build-term.ts';
 import type { FieldName } from './fields.ts';
 import { lexRule, type Token } from './lexer.ts';
+import { buildRegexTerm } from './regex-term.ts';
 import { RuleSyntaxError } from './rule-syntax-error.ts';
 
 export const MAX_RULE_LENGTH = 1000;
@@ -20,13 +23,25 @@ export const MAX_NESTING = 24;
 
 const OPERATOR_NAMES = { and: 'AND', or: 'OR', not: 'NOT', minus: '-' } as const;
 
-export function parseRule(source: string): RuleNode | null {
+/**
+ * `search`: the grammar above. `and-over-or`: the reading of rules stored before migration 004, where OR
+ * was loosest (`a b OR c` was `(a b) OR c`); only that migration asks for it.
+ */
+export type Precedence = 'search' | 'and-over-or';
+
+/** The two binary operators, loosest first. */
+const LEVELS: Readonly<Record<Precedence, readonly ['and' | 'or', 'and' | 'or']>> = {
+  search: ['and', 'or'],
+  'and-over-or': ['or', 'and'],
+};
+
+export function parseRule(source: string, precedence: Precedence = 'search'): RuleNode | null {
   if (source.length > MAX_RULE_LENGTH) {
     throw new RuleSyntaxError(`Rule too long (${source.length} characters)`, MAX_RULE_LENGTH, `keep rules to ${MAX_RULE_LENGTH} characters or fewer`, source);
   }
   const tokens = lexRule(source);
   if (tokens.length === 0) return null;
-  return new Parser(tokens, source).parseAll();
+  return new Parser(tokens, source, LEVELS[precedence]).parseAll();
 }
 
 class Parser {
@@ -35,37 +50,31 @@ class Parser {
   constructor(
     private readonly tokens: readonly Token[],
     private readonly source: string,
+    private readonly levels: readonly ['and' | 'or', 'and' | 'or'],
   ) {}
 
   parseAll(): RuleNode {
-    const node = this.parseOr(0, null);
+    const node = this.parseBinary(0, 0, null);
     const extra = this.peek();
     if (extra !== undefined) this.fail('Unexpected )', extra.position, 'remove it or add a matching ( before it');
     return node;
   }
 
-  private parseOr(depth: number, scope: FieldName | null): RuleNode {
-    const children = [this.parseAnd(depth, scope)];
-    for (let token = this.peek(); token?.kind === 'or'; token = this.peek()) {
-      this.next++;
-      this.expectOperand(token.kind, token.position);
-      children.push(this.parseAnd(depth, scope));
-    }
-    return combine('or', children);
-  }
-
-  private parseAnd(depth: number, scope: FieldName | null): RuleNode {
-    const children = [this.parseUnary(depth, scope)];
+  /** Operands joined by the operator of `level` (0: the loosest); AND is also implied between adjacent operands. */
+  private parseBinary(level: number, depth: number, scope: FieldName | null): RuleNode {
+    const operator = this.levels[level];
+    if (operator === undefined) return this.parseUnary(depth, scope);
+    const children = [this.parseBinary(level + 1, depth, scope)];
     for (let token = this.peek(); token !== undefined; token = this.peek()) {
-      if (token.kind === 'and') {
+      if (token.kind === operator) {
         this.next++;
         this.expectOperand(token.kind, token.position);
-      } else if (!startsOperand(token)) {
+      } else if (operator === 'or' || !startsOperand(token)) {
         break;
       }
-      children.push(this.parseUnary(depth, scope));
+      children.push(this.parseBinary(level + 1, depth, scope));
     }
-    return combine('and', children);
+    return combine(operator, children);
   }
 
   private parseUnary(depth: number, scope: FieldName | null): RuleNode {
@@ -86,7 +95,7 @@ class Parser {
       case 'phrase':
         return buildTerm({ text: token.text, quoted: token.kind === 'phrase', position: token.position }, scope, this.source);
       case 'regex':
-        return this.fail('Regular expressions are not supported yet', token.position, `search for words instead, like title:k8s, or put the text in quotes: "/${token.pattern}/${token.flags}"`);
+        return buildRegexTerm(token, scope, this.source);
       case 'field':
         return this.parseScoped(token.field, token.position, depth, scope);
       case 'lparen':
@@ -121,7 +130,7 @@ class Parser {
     if (first === undefined) this.fail('Unclosed parenthesis', open, 'add the closing )');
     if (first.kind === 'rparen') this.fail('Empty parentheses', open, 'put terms between ( and ) or remove them');
     this.checkDepth(depth + 1, open);
-    const inner = this.parseOr(depth + 1, scope);
+    const inner = this.parseBinary(0, depth + 1, scope);
     if (this.peek()?.kind !== 'rparen') this.fail('Unclosed parenthesis', open, 'add the closing )');
     this.next++;
     return inner;

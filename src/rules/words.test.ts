@@ -6,6 +6,10 @@ describe('foldForMatching', () => {
     ['  Café\u00a0 au\n\tLait ', 'cafe au lait'],
     ['Don’t', "don't"],
     ['E‐mail', 'e-mail'],
+    // Width: full-width Latin, digits and punctuation are plain; half-width katakana is full.
+    ['ＫＡＦＫＡ　４．０', 'kafka 4.0'],
+    ['Ｃ＋＋', 'c++'],
+    ['ｶﾌｶ ﾃﾞｰﾀ', 'カフカ データ'],
   ])('folds %j to %j', (text, folded) => {
     expect(foldForMatching(text)).toBe(folded);
   });

@@ -1,0 +1,111 @@
+/**
+ * Regular expression terms, `/pattern/flags`, written as JavaScript writes them and run by re2js, a port of
+ * RE2: matching takes time linear in the text whatever the pattern, so no rule can stall Herald
+ * (bench/rules.ts measures it against the alternatives). RE2 cannot run backreferences or lookaround in
+ * linear time, so patterns using them are refused at entry, with why and what to write instead.
+ * Flags: i (ignore case), m (^ and $ at line ends), s (. matches newlines), u (accepted; RE2 always reads
+ * Unicode). The pattern sees a field's text as written, HTML removed and full-width forms made plain
+ * (ＫＡＦＫＡ is KAFKA), with case and accents kept: add i to ignore case.
+ */
+import { RE2JS } from 're2js';
+import type { TermNode } from './ast.ts';
+import type { FieldName } from './fields.ts';
+import { RuleSyntaxError } from './rule-syntax-error.ts';
+
+/** What a compiled pattern offers a matcher: is it found anywhere in the text. */
+export interface RegexTest {
+  test(input: string): boolean;
+}
+
+export interface RegexToken {
+  readonly pattern: string;
+  readonly flags: string;
+  /** Where the opening `/` is in the rule source. */
+  readonly position: number;
+}
+
+const FLAG_BITS: Readonly<Record<string, number>> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0 };
+const FLAGS_HINT = 'flags are i (ignore case), m (^ and $ match at line ends), s (. matches newlines) and u, like /k8s/i';
+const WHY_LINEAR = 'Herald runs regular expressions in linear time so that no rule can stall it, and';
+
+export function buildRegexTerm(token: RegexToken, field: FieldName | null, source: string): TermNode {
+  const { pattern, flags, position } = token;
+  const at = (offset: number): number => position + 1 + offset;
+  if (pattern === '') throw new RuleSyntaxError('Empty regular expression', position, 'put a pattern between the slashes, like /k8s/i', source);
+  let bits = 0;
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    const flagAt = at(pattern.length + 1 + i);
+    const bit = FLAG_BITS[flag];
+    if (bit === undefined) {
+      const why = flag === 'g' || flag === 'y' ? 'a filter only asks whether the pattern is found, so g and y mean nothing here; ' : '';
+      throw new RuleSyntaxError(`Unknown regular expression flag ${flag}`, flagAt, `${why}${FLAGS_HINT}`, source);
+    }
+    if (flags.indexOf(flag) !== i) throw new RuleSyntaxError(`Flag ${flag} given twice`, flagAt, `give each flag once, like /k8s/${flag}`, source);
+    bits |= bit;
+  }
+  refuseNonLinear(pattern, at, source);
+  let test: RegexTest;
+  try {
+    test = RE2JS.compile(RE2JS.translateRegExp(pattern), bits);
+  } catch (error) {
+    throw refusal(error, pattern, at, source);
+  }
+  return { kind: 'term', field, text: `/${pattern}/${flags}`, quoted: false, wildcard: false, matcher: { kind: 'regex', pattern, flags, test }, position };
+}
+
+/** Backreferences and lookaround, found before RE2 sees them so the refusal can say why and where. */
+function refuseNonLinear(pattern: string, at: (offset: number) => number, source: string): void {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (!inClass && (/[1-9]/.test(next) || pattern.startsWith('k<', i + 1))) {
+        const written = next === 'k' ? pattern.slice(i, pattern.indexOf('>', i) + 1 || pattern.length) : pattern.slice(i).match(/^\\\d+/)![0];
+        throw new RuleSyntaxError(
+          `Backreference ${written} in a regular expression`,
+          at(i),
+          `${WHY_LINEAR} backreferences cannot run that way; write the repeated text out, like /(na)na/ for /(na)\\1/`,
+          source,
+        );
+      }
+      i++;
+    } else if (ch === '[') {
+      inClass = true;
+    } else if (ch === ']') {
+      inClass = false;
+    } else if (ch === '(' && !inClass) {
+      const look = /^\(\?<?[=!]/.exec(pattern.slice(i))?.[0];
+      if (look !== undefined) {
+        const kind = look.includes('<') ? 'Lookbehind' : 'Lookahead';
+        throw new RuleSyntaxError(
+          `${kind} ${look} in a regular expression`,
+          at(i),
+          `${WHY_LINEAR} lookaround cannot run that way; use the rule's NOT instead, like title:/rust/ -title:"rust belt" for title:/rust(?! belt)/`,
+          source,
+        );
+      }
+    }
+  }
+}
+
+interface Re2SyntaxError {
+  readonly error?: unknown;
+  readonly input?: unknown;
+}
+
+function refusal(error: unknown, pattern: string, at: (offset: number) => number, source: string): RuleSyntaxError {
+  const { error: what, input } = (error ?? {}) as Re2SyntaxError;
+  if (typeof what !== 'string') return new RuleSyntaxError('Invalid regular expression', at(0), `fix the pattern, like /\\bk8s\\b/i`, source);
+  // RE2 names the part at fault; when that is the whole pattern (an unclosed group) the caret says enough.
+  const named = typeof input === 'string' ? input.replace(/^\(\?[a-z]+\)/, '') : '';
+  const fragment = named === pattern ? '' : named;
+  const found = named === '' ? -1 : pattern.indexOf(named);
+  const hint = what.includes('repeat count')
+    ? 'RE2 allows repeat counts up to 1000 in all, like /a{2,5}/'
+    : what.includes('escape')
+      ? 'escape only what the pattern needs, like \\. \\/ \\d \\w \\s \\b; to search for text, put it in quotes'
+      : 'fix the pattern, like /\\bk8s\\b/i; to search for the text itself, put it in quotes';
+  return new RuleSyntaxError(`Invalid regular expression: ${what}${fragment === '' ? '' : ` ${fragment}`}`, at(Math.max(0, found)), hint, source);
+}
