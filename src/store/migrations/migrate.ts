@@ -12,6 +12,7 @@ import { initialSchema } from './001-initial.ts';
 import { importKeyvStore } from './002-import-keyv.ts';
 import type { LegacyImportReport } from './002-import-keyv.ts';
 import { gatewayShardsSchema } from './003-gateway-shards.ts';
+import { searchPrecedenceRules } from './004-search-precedence.ts';
 
 export interface MigrationOutcome {
   /** What migration 002 brought over from the previous release's Keyv table, when it found one. */
@@ -34,6 +35,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
       '001-initial': initialSchema(engine),
       '002-import-keyv': importKeyvStore(engine, (report) => (legacyImport = report)),
       '003-gateway-shards': gatewayShardsSchema(engine),
+      '004-search-precedence': searchPrecedenceRules(),
     }),
     ...(engine === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });
