@@ -1,13 +1,15 @@
 /**
- * The XML layer: fast-xml-parser 5 (ordered output, no entity processing, lenient) turned into a small element
- * tree whose names are namespace-resolved to the short prefixes the feed parsers look for ('atom:link',
- * 'dc:creator', 'media:content'; RSS's own elements have none). Character data is entity-decoded once,
- * CDATA kept literal. Throws a plain Error when the XML cannot be read at all; parse.ts turns that into a
- * FeedParseError.
+ * The XML layer: a small element tree whose names are namespace-resolved to the short prefixes the feed parsers
+ * look for ('atom:link', 'dc:creator', 'media:content'; RSS's own elements have none). Character data is
+ * entity-decoded once, CDATA kept literal. Herald's own scanner (xml-scan.ts) reads the documents plain enough for
+ * it; the others go through fast-xml-parser 5 (ordered output, no entity processing, lenient) and are converted,
+ * and both give the same tree for what both read. Throws a plain Error when the XML cannot be read at all;
+ * parse.ts turns that into a FeedParseError.
  */
 import { XMLParser } from 'fast-xml-parser';
 import { decodeEntities } from '../text/html-to-text.ts';
 import { expandInternalEntities, stripControlCharacters, withoutTrailingPartialTag } from './xml-prolog.ts';
+import { appendStopNodeContent, appendText, openElement, scanXml, UNREAD, type Scope } from './xml-scan.ts';
 
 export interface XmlElement {
   /**
@@ -25,25 +27,6 @@ export interface XmlElement {
 
 /** An element, or character data (entities decoded, CDATA literal). */
 export type XmlNode = XmlElement | string;
-
-// Namespace URI -> the prefix the parsers use. RSS 0.90/1.0 and the Userland RSS 2 namespace are RSS's own (no prefix).
-const NAMESPACES: Readonly<Record<string, string>> = {
-  'http://www.w3.org/2005/atom': 'atom',
-  'http://purl.org/atom/ns#': 'atom',
-  'http://purl.org/rss/1.0/': '',
-  'http://my.netscape.com/rdf/simple/0.9/': '',
-  'http://backend.userland.com/rss2': '',
-  'http://blogs.law.harvard.edu/tech/rss': '',
-  'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',
-  'http://purl.org/dc/elements/1.1/': 'dc',
-  'http://purl.org/dc/terms/': 'dcterms',
-  'http://purl.org/rss/1.0/modules/content/': 'content',
-  'http://search.yahoo.com/mrss/': 'media',
-  'http://search.yahoo.com/mrss': 'media',
-  'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
-  'http://www.w3.org/1999/xhtml': 'xhtml',
-  'http://rssnamespace.org/feedburner/ext/1.0': 'feedburner',
-};
 
 const OPTIONS = {
   preserveOrder: true,
@@ -64,21 +47,36 @@ const OPTIONS = {
 // fast-xml-parser builds text one character at a time; for the elements that carry whole articles it is far
 // faster to take their content raw (a "stop node") and read it here.
 const BULKY_ELEMENTS = ['description', 'content:encoded', 'content', 'summary', 'itunes:summary', 'media:description', 'body'];
-/** The options of Herald's fast path, exported for the parse benchmark's "fast-xml-parser alone" figure. */
+/**
+ * The options of the fast-xml-parser read (the scanner reads the same stop nodes the same way), exported for the
+ * parse benchmark's "fast-xml-parser alone" figure.
+ */
 export const FAST_PARSER_OPTIONS = { ...OPTIONS, stopNodes: BULKY_ELEMENTS.map((name) => `*.${name}`) };
 const FAST_PARSER = new XMLParser(FAST_PARSER_OPTIONS);
+const STOP_NODES: ReadonlySet<string> = new Set(BULKY_ELEMENTS);
 // Stop nodes need their end tag; a document that breaks one is read again the ordinary way.
 const PLAIN_PARSER = new XMLParser(OPTIONS);
 
 type RawNode = Record<string, unknown>;
-type Scope = ReadonlyMap<string, string>;
 
 /**
  * Parses a document and returns its root element, or undefined when it holds no element at all.
  * A document cut off inside its last tag (a truncated download, a missing final '>') is read without that tag.
  */
 export function parseXml(text: string): XmlElement | undefined {
-  const nodes = parseLeniently(expandInternalEntities(stripControlCharacters(text)));
+  const prepared = expandInternalEntities(stripControlCharacters(text));
+  const scanned = readWithScanner(prepared);
+  return scanned === UNREAD ? readWithLibrary(prepared) : scanned;
+}
+
+/** The document read by xml-scan.ts, or UNREAD; exported, with readWithLibrary, for the test that they agree. */
+export function readWithScanner(prepared: string): XmlElement | typeof UNREAD {
+  return scanXml(prepared, STOP_NODES, appendRaw);
+}
+
+/** The document read through fast-xml-parser (after the prolog work parseXml does); exported for xml-scan's test. */
+export function readWithLibrary(prepared: string): XmlElement | undefined {
+  const nodes = parseLeniently(prepared);
   for (const node of nodes) {
     const name = tagNameOf(node);
     if (name !== undefined) return convert(node, name, undefined, new Map());
@@ -108,25 +106,15 @@ function tagNameOf(node: RawNode): string | undefined {
 }
 
 function convert(node: RawNode, qualified: string, parent: XmlElement | undefined, inherited: Scope): XmlElement {
-  const attrs = readAttributes(node[':@']);
-  const scope = extendScope(inherited, attrs);
-  const colon = qualified.indexOf(':');
-  const prefix = colon === -1 ? '' : qualified.slice(0, colon);
-  const local = colon === -1 ? qualified : qualified.slice(colon + 1);
-  const canonical = canonicalPrefix(prefix, scope);
-  const children: XmlNode[] = [];
-  // Unprefixed (RSS) names are matched case-insensitively: feeds write <TiTlE> and CDF writes <ITEM>.
-  const name = canonical === '' ? local.toLowerCase() : `${canonical}:${local}`;
-  const element: XmlElement = { name, local, attrs, children, parent };
+  const { element, scope } = openElement(qualified, readAttributes(node[':@']), parent, inherited);
+  const { children } = element;
   const rawChildren = node[qualified];
   if (Array.isArray(rawChildren)) {
     for (const child of rawChildren as RawNode[]) {
       const text = child['#text'];
       if (text !== undefined) {
-        const raw = String(text);
         // Only a stop node's raw content can hold '<' (CDATA, or markup written unescaped).
-        if (raw.includes('<')) appendRaw(children, raw, element, scope);
-        else appendText(children, decodeEntities(raw));
+        appendStopNodeContent(children, String(text), element, scope, appendRaw);
         continue;
       }
       const cdata = child['#cdata'];
@@ -182,13 +170,6 @@ function appendFragment(children: XmlNode[], raw: string, parent: XmlElement, sc
   }
 }
 
-function appendText(children: XmlNode[], text: string): void {
-  const last = children.length - 1;
-  const previous = children[last];
-  if (typeof previous === 'string') children[last] = previous + text;
-  else children.push(text);
-}
-
 function cdataText(cdata: unknown): string {
   if (!Array.isArray(cdata)) return '';
   return cdata.map((part: RawNode) => String(part['#text'] ?? '')).join('');
@@ -202,22 +183,3 @@ function readAttributes(raw: unknown): Record<string, string> {
   }
   return attrs;
 }
-
-function extendScope(inherited: Scope, attrs: Readonly<Record<string, string>>): Scope {
-  let scope: Map<string, string> | undefined;
-  for (const name in attrs) {
-    if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
-    scope ??= new Map(inherited);
-    scope.set(name === 'xmlns' ? '' : name.slice(6), (attrs[name] ?? '').trim().toLowerCase());
-  }
-  return scope ?? inherited;
-}
-
-function canonicalPrefix(prefix: string, scope: Scope): string {
-  const uri = scope.get(prefix);
-  if (uri === undefined) return prefix; // undeclared: trust the conventional prefix ('dc', 'content', ...)
-  const known = NAMESPACES[uri] ?? NAMESPACES[uri.replace(/\/$/, '')];
-  if (known !== undefined) return known;
-  return prefix === '' ? '' : `{${uri}}`;
-}
-
