@@ -6,6 +6,7 @@ import { channelOption, stringOption } from '../src/commands/definition.ts';
 import type { CommandContext, CommandGroupDefinition, OptionValues } from '../src/commands/definition.ts';
 import { reply } from '../src/commands/reply.ts';
 import type { Line, Reply } from '../src/commands/reply.ts';
+import { ruleReading } from '../src/services/subscription-service.ts';
 import type { Subscription } from '../src/store/records.ts';
 
 const RULE_HELP = 'words, "phrases", AND/OR/NOT, -exclude, (groups), title:/summary:/content:/author:/category: scopes';
@@ -82,7 +83,7 @@ async function addSubscription(context: CommandContext, options: OptionValues): 
   context.log.info('subscription added', { subscription: subscription.id, feed: subscription.feedUrl, channel: channel.id, by: context.userId });
   return reply([
     ['✅ ', { channel: channel.id }, ' is now subscribed to ', { link: subscription.feedUrl, label: subscription.feedTitle }, ' (id ', { code: subscription.id }, ').'],
-    subscription.rule === '' ? ['Filter: none, every new item is posted.'] : ['Filter: ', { code: subscription.rule }],
+    subscription.rule === '' ? ['Filter: none, every new item is posted.'] : ['Filter: ', { code: ruleReading(subscription.rule) }],
     [`The feed has ${itemCount} ${itemCount === 1 ? 'item' : 'items'} now; ${itemCount === 1 ? 'it' : 'these'} will not be posted. New items that match will appear in `, { channel: channel.id }, '.'],
   ]);
 }
@@ -105,7 +106,7 @@ function describeSubscription(subscription: Subscription): Line {
     ' ← ',
     { link: subscription.feedUrl, label: subscription.feedTitle },
     subscription.rule === '' ? ' (every item)' : ' filter ',
-    ...(subscription.rule === '' ? [] : [{ code: subscription.rule }]),
+    ...(subscription.rule === '' ? [] : [{ code: ruleReading(subscription.rule) }]),
     ...(subscription.paused ? [` ⏸ paused${subscription.pausedReason ? `: ${subscription.pausedReason}` : ''}`] : []),
   ];
 }
@@ -128,11 +129,10 @@ async function setPaused(context: CommandContext, options: OptionValues, paused:
 }
 
 async function previewFeed(context: CommandContext, options: OptionValues): Promise<Reply> {
-  const rule = stringOption(options, 'filter') ?? '';
-  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', rule);
+  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', stringOption(options, 'filter') ?? '');
   const posted = preview.items.filter((item) => item.matches).length;
   const lines: Line[] = [
-    [{ link: preview.feedUrl, label: preview.feedTitle }, `: latest ${preview.items.length} of ${preview.itemCount} items, `, rule.trim() === '' ? 'no filter' : { code: rule.trim() }, ` → ${posted} would be posted`],
+    [{ link: preview.feedUrl, label: preview.feedTitle }, `: latest ${preview.items.length} of ${preview.itemCount} items, `, preview.rule === '' ? 'no filter' : { code: preview.rule }, ` → ${posted} would be posted`],
     ...preview.items.map((entry): Line => [
       entry.matches ? '✅ ' : '❌ ',
       entry.item.link ? { link: entry.item.link, label: entry.item.title } : { bold: entry.item.title },

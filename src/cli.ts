@@ -23,7 +23,7 @@ import { readConfiguration, startHerald } from './main.ts';
 import { normaliseApiBase } from './platforms/discord/discord-rest.ts';
 import { registerWithToken } from './platforms/discord/register-commands.ts';
 import { slackManifestYaml } from './platforms/slack/manifest.ts';
-import { normaliseFeedUrl, validateRule } from './services/subscription-service.ts';
+import { normaliseFeedUrl, ruleReading, validateRule } from './services/subscription-service.ts';
 import { isHttpUrl } from './net/http-url.ts';
 import { truncateText } from './format/truncate.ts';
 
@@ -120,7 +120,7 @@ async function runInspect(args: string[]): Promise<number> {
     return 0;
   }
   const out: string[] = [`${feed.title} (${feed.format}, ${feed.items.length} items) — ${source}`];
-  if (rule !== undefined) out.push(`rule: ${rule === '' ? '(empty: every item matches)' : rule} → ${items.filter((entry) => entry.verdict?.matches).length} of ${items.length} match`);
+  if (rule !== undefined) out.push(`rule: ${rule === '' ? '(empty: every item matches)' : ruleReading(rule)} → ${items.filter((entry) => entry.verdict?.matches).length} of ${items.length} match`);
   for (const { item, verdict } of items) {
     out.push('');
     out.push(`${verdict === undefined ? '•' : verdict.matches ? '✅' : '❌'} ${item.title}`);

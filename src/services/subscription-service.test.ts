@@ -9,7 +9,7 @@ import { createSilentLogger } from '../log.ts';
 import { pollFeed } from '../poller/poll-feed.ts';
 import { openCache } from '../store/cache.ts';
 import type { Store } from '../store/store.ts';
-import { SubscriptionService } from './subscription-service.ts';
+import { ruleReading, SubscriptionService } from './subscription-service.ts';
 
 const server = useFeedServer();
 beforeAll(() => {
@@ -73,6 +73,13 @@ describe('SubscriptionService', () => {
     expect(preview.items[1]!.reason).toMatch(/kafka/);
   });
 
+  it('shows the previewed rule in its fully parenthesised reading', async () => {
+    const { service } = await makeService();
+    const preview = await service.preview(server.url('/feed.xml'), ' kafka OR "event streaming" -title:sponsored ');
+    expect(preview.rule).toBe('(kafka OR "event streaming") AND NOT title:sponsored');
+    expect((await service.preview(server.url('/feed.xml'), '  ')).rule).toBe('');
+  });
+
   it('fetches a feed once for a preview followed by an add, and remembers the feed a page links to', async () => {
     const { service } = await makeService();
     server.setFeed('/previewed.xml', makeRss([{ guid: '1', title: 'Kafka one' }]));
@@ -124,3 +131,17 @@ async function pollOnce(store: Store, url: string): Promise<string[]> {
   });
   return (await store.deliveries.list()).map((delivery) => `${delivery.subscriptionId} ${delivery.itemId}`);
 }
+
+describe('ruleReading', () => {
+  it.each([
+    ['', ''],
+    ['kafka', 'kafka'],
+    ['rust go OR kafka', 'rust AND (go OR kafka)'],
+    ['(rust go) OR kafka', '(rust AND go) OR kafka'],
+    ['title:/k8s/i -sponsored', 'title:/k8s/i AND NOT sponsored'],
+    // A stored rule that no longer compiles is shown as it is stored.
+    [' kafka OR ', 'kafka OR'],
+  ])('shows %j as %j', (rule, reading) => {
+    expect(ruleReading(rule)).toBe(reading);
+  });
+});

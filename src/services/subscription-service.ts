@@ -10,7 +10,7 @@ import type { LoadedFeed, loadFeed } from '../feeds/load-feed.ts';
 import { checkUrlSyntax } from '../net/address-guard.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
 import { nextPollTime } from '../poller/poll-interval.ts';
-import { compileRule } from '../rules/index.ts';
+import { compileRule, formatReading } from '../rules/index.ts';
 import { ruleItemOf } from '../delivery/rule-cache.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
 import type { Cache } from '../store/cache.ts';
@@ -150,8 +150,11 @@ export class SubscriptionService {
     return updated ?? subscription;
   }
 
-  /** The feed's latest items (newest first, at most `limit`), each with the rule's verdict and its reason. */
-  async preview(url: string, rule: string, limit = 10): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[] }> {
+  /**
+   * The feed's latest items (newest first, at most `limit`), each with the rule's verdict and its reason, and the
+   * rule's fully parenthesised reading.
+   */
+  async preview(url: string, rule: string, limit = 10): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[]; rule: string }> {
     const source = validateRule(rule);
     const feedUrl = normaliseFeedUrl(url, this.options.allowPrivateUrls);
     const loaded = okFeed(feedUrl, await this.recent.loadForPreview(feedUrl, this.personOptions));
@@ -160,7 +163,7 @@ export class SubscriptionService {
       const verdict = this.options.rules.evaluate(source, ruleItemOf(item, loaded.feed.title));
       return { item, matches: verdict.matches, reason: verdict.reason };
     });
-    return { feedUrl: loaded.url, feedTitle: loaded.feed.title, itemCount: loaded.feed.items.length, items };
+    return { feedUrl: loaded.url, feedTitle: loaded.feed.title, itemCount: loaded.feed.items.length, items, rule: ruleReading(source) };
   }
 
   private get personOptions() {
@@ -197,6 +200,19 @@ export function validateRule(rule: string): string {
   const source = rule.trim();
   compileRule(source);
   return source;
+}
+
+/**
+ * How a rule is shown to people: its fully parenthesised reading, `(kafka OR "event streaming") AND NOT
+ * title:sponsored`, so nobody has to guess which operator binds tighter; '' for an empty rule. A stored rule
+ * that no longer compiles is shown as stored.
+ */
+export function ruleReading(rule: string): string {
+  try {
+    return formatReading(compileRule(rule.trim()));
+  } catch {
+    return rule.trim();
+  }
 }
 
 /** The validator the config loader wants: the rule's error message, or undefined when it is fine. */
