@@ -30,4 +30,22 @@ describe('buildItems', () => {
     );
     expect(item).toMatchObject({ summary: 'Bold move', image: 'https://cdn.e.com/m.jpg', contentHtml: '<img src="/c.jpg">' });
   });
+
+  it('works the summary out when it is first read, once, and still spreads and serialises it like a field', () => {
+    const draft = { guid: 'g', categories: [], images: [], summaryHtml: '<p>Once</p>' };
+    const [item] = buildItems([draft], 'https://e.com/feed');
+    draft.summaryHtml = '<p>changed after the parse</p>';
+    expect(item?.summary).toBe('changed after the parse');
+    draft.summaryHtml = '<p>again</p>';
+    expect(item?.summary).toBe('changed after the parse');
+    expect(Object.keys(item ?? {})).toContain('summary');
+    expect({ ...item }.summary).toBe('changed after the parse');
+    expect(JSON.parse(JSON.stringify(item))).toMatchObject({ summary: 'changed after the parse' });
+  });
+
+  it('hashes the summary into the id of an item with neither guid nor link', () => {
+    const [item] = buildItems([{ title: 't', categories: [], images: [], summaryText: 'text' }], 'https://e.com/feed');
+    expect(item?.id).toMatch(/^sha256:[0-9a-f]{32}$/);
+    expect(item?.summary).toBe('text');
+  });
 });

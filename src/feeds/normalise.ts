@@ -30,35 +30,44 @@ export interface ItemDraft {
 }
 
 export function buildItems(drafts: readonly ItemDraft[], feedUrl: string): Item[] {
-  const prepared = drafts.map((draft) => {
-    const summary = summaryOf(draft);
-    return { draft, summary, title: foldWhitespace(draft.title ?? '') };
+  // The plain-text summary is worked out on first read, once: a poll reads it only for the few items that are new
+  // (rules, the message), and identity only for items with neither guid nor link.
+  const summaries = drafts.map((draft) => {
+    let summary: string | undefined;
+    return () => (summary ??= summaryOf(draft));
   });
+  const titles = drafts.map((draft) => foldWhitespace(draft.title ?? ''));
   const ids = assignIds(
-    prepared.map(({ draft, summary, title }) => ({
+    drafts.map((draft, index) => ({
       guid: draft.guid,
       link: draft.link,
-      title,
+      title: titles[index] ?? '',
       date: draft.published ?? draft.updated,
-      summary,
+      get summary() {
+        return (summaries[index] as () => string)();
+      },
     })),
   );
-  return prepared.map(({ draft, summary, title }, index) => {
-    const item: Item = {
+  return drafts.map((draft, index) => {
+    const base = draft.htmlBase ?? feedUrl;
+    const image = draft.images[0] ?? firstImageIn(draft.contentHtml, base) ?? firstImageIn(draft.summaryHtml, base);
+    const summary = summaries[index] as () => string;
+    // An own, enumerable getter: the Item reads, spreads and serialises as if the summary were a plain field.
+    return {
       feedUrl,
       id: ids[index] ?? '',
-      title,
+      title: titles[index] ?? '',
       categories: uniqueCategories(draft.categories),
-      summary,
+      get summary() {
+        return summary();
+      },
       ...(draft.link !== undefined && { link: draft.link }),
       ...(draft.published !== undefined && { published: draft.published }),
       ...(draft.updated !== undefined && { updated: draft.updated }),
       ...(nonEmpty(draft.author) !== undefined && { author: foldWhitespace(draft.author ?? '') }),
       ...(nonEmpty(draft.contentHtml) !== undefined && { contentHtml: draft.contentHtml }),
+      ...(image !== undefined && { image }),
     };
-    const base = draft.htmlBase ?? feedUrl;
-    const image = draft.images[0] ?? firstImageIn(draft.contentHtml, base) ?? firstImageIn(draft.summaryHtml, base);
-    return image === undefined ? item : { ...item, image };
   });
 }
 
