@@ -55,4 +55,23 @@ describe('parseFeedDate', () => {
   ])('returns undefined for %j, never an Invalid Date', (text) => {
     expect(parseFeedDate(text)).toBeUndefined();
   });
+
+  it('reads the common RFC 822 form (read in one match) as the JavaScript Date does, across days, zones and weekdays', () => {
+    const zones = ['GMT', 'UT', 'UTC', 'EST', 'EDT', 'CST', 'CDT', 'MST', 'MDT', 'PST', 'PDT', '+0000', '+0530', '-0800', '+1400'];
+    for (const day of ['1', '09', '29', '31']) {
+      for (const month of ['Jan', 'feb', 'MAR', 'Dec']) {
+        for (const zone of zones) {
+          for (const weekday of ['', 'Wed, ', 'fri ']) {
+            // (JavaScript rolls 31 February over into March; Herald refuses it, as tested above.)
+            if (month === 'feb' && Number(day) > 29) continue;
+            const text = `${weekday}${day} ${month} 2024 23:59:58 ${zone}`;
+            const expected = new Date(`${day} ${month} 2024 23:59:58 ${zone}`);
+            const parsed = parseFeedDate(text);
+            if (Number.isNaN(expected.getTime())) expect(parsed, text).toBeUndefined();
+            else expect(parsed?.toISOString(), text).toBe(expected.toISOString());
+          }
+        }
+      }
+    }
+  });
 });

@@ -26,7 +26,7 @@ export function parseFeedDate(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.length > MAX_LENGTH) return undefined;
-  return parseIso(trimmed) ?? parseRfc822(trimmed);
+  return parseIso(trimmed) ?? parseCommonRfc822(trimmed) ?? parseRfc822(trimmed);
 }
 
 interface DateParts {
@@ -53,6 +53,28 @@ function parseIso(text: string): Date | undefined {
     second: second === undefined ? 0 : Number(second),
     millisecond: fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000),
     offsetMinutes: zoneOffset(zone) ?? 0,
+  });
+}
+
+// The form nearly every RSS feed writes ("Wed, 02 Oct 2002 13:00:00 GMT", "... +0200"), read in one match; it
+// gives what the token reading below gives for it.
+const COMMON_RFC822 = /^(?:(?:mon|tue|wed|thu|fri|sat|sun),? )?(\d{1,2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-]\d{4})|(gmt|ut|utc|z|[ecmp][sd]t))$/i;
+
+function parseCommonRfc822(text: string): Date | undefined {
+  const match = COMMON_RFC822.exec(text);
+  if (match === null) return undefined;
+  const [, day, monthName = '', year, hour, minute, second, offset, zone] = match;
+  const month = MONTHS.indexOf(monthName.toLowerCase()) + 1;
+  if (month === 0 || Number(day) < 1 || Number(day) > 31 || Number(second) === 60) return undefined;
+  return build({
+    year: Number(year),
+    month,
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
+    millisecond: 0,
+    offsetMinutes: offset === undefined ? (ZONES[(zone ?? '').toLowerCase()] ?? 0) : signedOffset(offset),
   });
 }
 

@@ -69,7 +69,7 @@ function extendScope(inherited: Scope, attrs: Readonly<Record<string, string>>):
 function canonicalPrefix(prefix: string, scope: Scope): string {
   const uri = scope.get(prefix);
   if (uri === undefined) return prefix; // undeclared: trust the conventional prefix ('dc', 'content', ...)
-  const known = NAMESPACES[uri] ?? NAMESPACES[uri.replace(/\/$/, '')];
+  const known = NAMESPACES[uri] ?? (uri.endsWith('/') ? NAMESPACES[uri.slice(0, -1)] : undefined);
   if (known !== undefined) return known;
   return prefix === '' ? '' : `{${uri}}`;
 }
@@ -95,6 +95,8 @@ const RESERVED_NAMES = new Set([
 ]);
 // fast-xml-parser's own attribute pattern, so that odd attributes (unquoted values, bare names) read the same.
 const ATTRIBUTE = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/g;
+// What elements without attributes share (most of a feed's elements): nothing to allocate for them.
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
 // fast-xml-parser throws past this depth; well short of it, the document is left to it.
 const MAX_DEPTH = 250;
 
@@ -214,7 +216,7 @@ export function scanXml(source: string, stopNodes: ReadonlySet<string>, readRaw:
 
 interface Tag {
   readonly name: string;
-  readonly attrs: Record<string, string>;
+  readonly attrs: Readonly<Record<string, string>>;
   readonly selfClosing: boolean;
 }
 
@@ -249,17 +251,15 @@ function readTag(text: string, from: number, end: number): Tag | undefined {
   const name = text.slice(from, nameEnd);
   if (RESERVED_NAMES.has(name)) return undefined;
   const after = text.charCodeAt(nameEnd);
-  if (nameEnd === end) return { name, attrs: Object.create(null) as Record<string, string>, selfClosing: false };
-  if (after === Code.Slash) {
-    return nameEnd + 1 === end ? { name, attrs: Object.create(null) as Record<string, string>, selfClosing: true } : undefined;
-  }
+  if (nameEnd === end) return { name, attrs: NO_ATTRIBUTES, selfClosing: false };
+  if (after === Code.Slash) return nameEnd + 1 === end ? { name, attrs: NO_ATTRIBUTES, selfClosing: true } : undefined;
   if (!isSpace(after)) return undefined;
   let rest = text.slice(nameEnd + 1, end).trimStart();
   const selfClosing = rest.length > 0 && rest.charCodeAt(rest.length - 1) === Code.Slash;
   if (selfClosing) rest = rest.slice(0, -1);
-  const attrs = Object.create(null) as Record<string, string>;
   // fast-xml-parser reads no attributes when what follows the name is the name again.
-  if (rest === name) return { name, attrs, selfClosing };
+  if (rest === name || rest === '') return { name, attrs: NO_ATTRIBUTES, selfClosing };
+  const attrs = Object.create(null) as Record<string, string>;
   ATTRIBUTE.lastIndex = 0;
   for (let match = ATTRIBUTE.exec(rest); match !== null; match = ATTRIBUTE.exec(rest)) {
     const [, attribute = '', , double, single] = match;
