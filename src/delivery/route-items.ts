@@ -2,6 +2,8 @@
  * The router: for each new item and each active subscription of its feed, applies the subscription's rule and
  * the age limits, and returns the deliveries to write to the outbox, with every decision and its reason.
  * Pure apart from the rule cache; the caller persists the deliveries before advancing the seen set.
+ * With many subscriptions an item is compared only with the rules it may match (RuleCache.ruleSet, a rule
+ * index), and a decision's reason is worked out only when it is read.
  */
 import { createHash } from 'node:crypto';
 import type { Item } from '../feeds/item.ts';
@@ -45,11 +47,19 @@ export function routeItems(
   const deliveries: Delivery[] = [];
   const decisions: RoutingDecision[] = [];
   const active = subscriptions.filter((subscription) => !subscription.paused);
+  const rules = context.rules.ruleSet(active.map((subscription) => subscription.rule));
   for (const item of items) {
-    const ruleItem = ruleItemOf(item, feedTitle);
-    for (const subscription of active) {
-      const decision = decide(item, subscription, context, () => context.rules.evaluate(subscription.rule, ruleItem));
-      decisions.push({ subscriptionId: subscription.id, itemId: item.id, ...decision });
+    const verdicts = rules.verdicts(ruleItemOf(item, feedTitle));
+    for (const [position, subscription] of active.entries()) {
+      const decision = decide(item, subscription, context, verdicts[position]!);
+      decisions.push({
+        subscriptionId: subscription.id,
+        itemId: item.id,
+        deliver: decision.deliver,
+        get reason() {
+          return decision.reason;
+        },
+      });
       if (!decision.deliver) continue;
       deliveries.push({
         id: deliveryId(subscription.id, item.id),
@@ -71,8 +81,8 @@ function decide(
   item: Item,
   subscription: Subscription,
   context: RoutingContext,
-  evaluate: () => { matches: boolean; reason: string },
-): { deliver: boolean; reason: string } {
+  verdict: { readonly matches: boolean; readonly reason: string },
+): { readonly deliver: boolean; readonly reason: string } {
   if (subscription.skipItemIds?.includes(item.id)) {
     return { deliver: false, reason: 'it was already in the feed when the subscription was made' };
   }
@@ -85,6 +95,10 @@ function decide(
       return { deliver: false, reason: `older than ${context.maxItemAgeDays} days` };
     }
   }
-  const verdict = evaluate();
-  return { deliver: verdict.matches, reason: verdict.reason };
+  return {
+    deliver: verdict.matches,
+    get reason() {
+      return verdict.reason;
+    },
+  };
 }

@@ -4,18 +4,26 @@
  */
 import { HeraldError } from '../errors.ts';
 import type { Item } from '../feeds/item.ts';
-import { compileRule, evaluateRule, prepareRuleItem } from '../rules/index.ts';
+import { compileRule, evaluateRule, missedVerdict, prepareRuleItem, RuleIndex } from '../rules/index.ts';
 import type { CompiledRule, ItemText, Verdict } from '../rules/index.ts';
 
-const MAX_CACHED_RULES = 5_000;
+/** Tens of thousands of subscriptions may each have a rule of their own. */
+const MAX_CACHED_RULES = 50_000;
 
 export class RuleCache {
   private readonly compiled = new Map<string, CompiledRule | HeraldError>();
 
   evaluate(source: string, item: ItemText): Verdict {
     const rule = this.get(source);
-    if (rule instanceof HeraldError) return { matches: false, reason: `the rule cannot be used: ${rule.userMessage}` };
-    return evaluateRule(rule, item);
+    return rule instanceof HeraldError ? unusable(rule) : evaluateRule(rule, item);
+  }
+
+  /**
+   * Many rules (a feed's subscriptions') to decide on one item after another: each item is compared only with
+   * the rules it may match (RuleIndex); the verdicts are those `evaluate` gives.
+   */
+  ruleSet(sources: readonly string[]): RuleSet {
+    return new RuleSet(sources.map((source) => this.get(source)));
   }
 
   private get(source: string): CompiledRule | HeraldError {
@@ -31,6 +39,39 @@ export class RuleCache {
     this.compiled.set(source, result);
     return result;
   }
+}
+
+export class RuleSet {
+  /** Each distinct rule once: subscriptions sharing a rule share its verdict. */
+  private readonly distinct: Array<CompiledRule | HeraldError> = [];
+  /** For each rule given, its place in `distinct`. */
+  private readonly slots: number[];
+  private readonly index = new RuleIndex<number>();
+
+  constructor(rules: ReadonlyArray<CompiledRule | HeraldError>) {
+    const slotOf = new Map<CompiledRule | HeraldError, number>();
+    this.slots = rules.map((rule) => {
+      let slot = slotOf.get(rule);
+      if (slot === undefined) {
+        slot = this.distinct.push(rule) - 1;
+        slotOf.set(rule, slot);
+        if (!(rule instanceof HeraldError)) this.index.add(slot, rule);
+      }
+      return slot;
+    });
+  }
+
+  /** One verdict per rule given, in the same order. */
+  verdicts(item: ItemText): Verdict[] {
+    const verdicts: Array<Verdict | undefined> = new Array(this.distinct.length);
+    for (const slot of this.index.candidates(item)) verdicts[slot] = evaluateRule(this.distinct[slot] as CompiledRule, item);
+    const complete = this.distinct.map((rule, slot) => verdicts[slot] ?? (rule instanceof HeraldError ? unusable(rule) : missedVerdict(rule, item)));
+    return this.slots.map((slot) => complete[slot]!);
+  }
+}
+
+function unusable(error: HeraldError): Verdict {
+  return { matches: false, reason: `the rule cannot be used: ${error.userMessage}` };
 }
 
 /** What rules see of an item of a feed: its fields and the feed's title, prepared once for every rule. */

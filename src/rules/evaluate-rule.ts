@@ -16,7 +16,18 @@ export interface Verdict {
 /** `item` may be prepared once with prepareRuleItem to share its folded text across many rules. */
 export function evaluateRule(rule: CompiledRule, item: RuleItem | ItemText): Verdict {
   const text = item instanceof ItemText ? item : new ItemText(item);
-  const matches = rule.tree === null || testNode(rule.tree, text);
+  return verdictOf(rule, text, rule.tree === null || testNode(rule.tree, text));
+}
+
+/**
+ * The verdict of a rule known not to match the item (a rule index left it out): what evaluateRule gives,
+ * without evaluating it.
+ */
+export function missedVerdict(rule: CompiledRule, text: ItemText): Verdict {
+  return verdictOf(rule, text, false);
+}
+
+function verdictOf(rule: CompiledRule, text: ItemText, matches: boolean): Verdict {
   let reason: string | undefined;
   return {
     matches,

@@ -15,7 +15,8 @@
  * Unscoped terms search title, summary, content and categories. An empty rule matches everything.
  */
 export { compileRule, type CompiledRule } from './compile-rule.ts';
-export { evaluateRule, type Verdict } from './evaluate-rule.ts';
+export { evaluateRule, missedVerdict, type Verdict } from './evaluate-rule.ts';
+export { RuleIndex } from './rule-index.ts';
 export { formatReading, formatRule } from './format-rule.ts';
 export { prepareRuleItem, type ItemText, type RuleItem } from './item-text.ts';
 export { RuleSyntaxError } from './rule-syntax-error.ts';

@@ -23,6 +23,11 @@ export function splitWords(folded: string): string[] {
   return folded.match(WORDS) ?? [];
 }
 
+/** The words of folded text, each with where it starts. */
+export function wordSpans(folded: string): Array<{ readonly word: string; readonly start: number }> {
+  return [...folded.matchAll(WORDS)].map((match) => ({ word: match[0], start: match.index }));
+}
+
 /** `ch` is one code point. */
 export function isWordChar(ch: string): boolean {
   return WORD_CHAR.test(ch);

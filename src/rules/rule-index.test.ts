@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { compileRule } from './compile-rule.ts';
+import { evaluateRule } from './evaluate-rule.ts';
+import { prepareRuleItem, type RuleItem } from './item-text.ts';
+import { requiredKeys, RuleIndex } from './rule-index.ts';
+import { RuleSyntaxError } from './rule-syntax-error.ts';
+
+function keysOf(rule: string): string[] | null {
+  const keys = requiredKeys(compileRule(rule));
+  return keys === null ? null : keys.map((key) => (key.kind === 'word' ? key.word : `${key.prefix}*`));
+}
+
+describe('requiredKeys', () => {
+  it.each([
+    ['kafka', ['kafka']],
+    ['KAFKA', ['kafka']],
+    ['title:kafka', ['kafka']],
+    ['"event streaming"', ['streaming']],
+    ['kube*', ['kube*']],
+    ['c++', ['c']],
+    ['.net', ['net']],
+    ['node.js', ['node']],
+    ['node.j*', ['node']],
+    ['kafka OR "event streaming"', ['kafka', 'streaming']],
+    // An AND needs one child's keys: the rarest-looking ones.
+    ['go kubernetes', ['kubernetes']],
+    ['rust -sponsored', ['rust']],
+    ['(kafka OR pulsar) -title:sponsored', ['kafka', 'pulsar']],
+    ['(kafka OR pulsar) streams', ['streams']],
+    ['title:(rust OR go) release', ['release']],
+    // No keys: the plain path.
+    ['', null],
+    ['-sponsored', null],
+    ['-sponsored -category:jobs', null],
+    ['title:/k8s/i', null],
+    ['rust OR -go', null],
+    ['kafka OR title:/k8s/', null],
+    ['!', null],
+  ])('keys %j by %j', (rule, keys) => {
+    expect(keysOf(rule)).toStrictEqual(keys);
+  });
+
+  it('keys a regex beside a word by the word', () => {
+    expect(keysOf('title:/k8s/i kubernetes')).toStrictEqual(['kubernetes']);
+  });
+});
+
+/** Mulberry32, seeded so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['kafka', 'rust', 'go', 'belt', 'kube', 'cafe', 'node', 'js', 'c', 'net', '東', '京', 'streaming', 'event', 'sponsored'];
+const PIECES = [...WORDS, 'kube*', 'c++', '.net', 'node.js', 'node.j*', '"event streaming"', '"rust belt"', '東京', 'ＫＡＦＫＡ', 'Café',
+  'AND', 'OR', 'OR', 'NOT', '-', '(', ')', 'title:', 'category:', 'author:', 'link:', 'feed:', 'content:', '/k8s|rust/i', '/^a/m', ' ', ' '];
+
+function randomItem(random: () => number): RuleItem {
+  const text = (count: number): string => Array.from({ length: count }, () => pick(random, [...WORDS, 'x', 'C++', '.NET', 'Node.js', 'nodejs', 'kubernetes', 'K8S', 'ＫＡＦＫＡ', 'Café', '東京'])).join(pick(random, [' ', ', ', '-', '.']));
+  return {
+    title: text(1 + Math.floor(random() * 6)),
+    summary: text(Math.floor(random() * 10)),
+    ...(random() < 0.5 ? { contentHtml: `<p>${text(Math.floor(random() * 12))}</p>` } : {}),
+    categories: Array.from({ length: Math.floor(random() * 3) }, () => pick(random, WORDS)),
+    ...(random() < 0.5 ? { author: text(2) } : {}),
+    ...(random() < 0.5 ? { link: `https://blog.test/${text(2).replace(/\s/g, '-')}` } : {}),
+    ...(random() < 0.5 ? { feedTitle: text(2) } : {}),
+  };
+}
+
+function pick<T>(random: () => number, list: readonly T[]): T {
+  return list[Math.floor(random() * list.length)]!;
+}
+
+describe('RuleIndex', () => {
+  it('gives the verdicts of evaluating every rule on every item, on random rules and items', () => {
+    const random = seededRandom(97);
+    const index = new RuleIndex<number>();
+    const rules = [];
+    while (rules.length < 3000) {
+      const source = Array.from({ length: 1 + Math.floor(random() * 7) }, () => pick(random, PIECES)).join(random() < 0.7 ? ' ' : '');
+      try {
+        const rule = compileRule(source);
+        index.add(rules.length, rule);
+        rules.push(rule);
+      } catch (error) {
+        if (!(error instanceof RuleSyntaxError)) throw error;
+      }
+    }
+    // Both paths are exercised.
+    expect(index.plainCount).toBeGreaterThan(100);
+    expect(index.plainCount).toBeLessThan(rules.length - 1000);
+    let candidates = 0;
+    for (let i = 0; i < 300; i++) {
+      const item = randomItem(random);
+      const text = prepareRuleItem(item);
+      const everyRule = rules.flatMap((rule, position) => (evaluateRule(rule, prepareRuleItem(item)).matches ? [position] : []));
+      expect(index.matching(text), JSON.stringify(item)).toStrictEqual(everyRule);
+      candidates += index.candidates(text).length;
+    }
+    // And the index leaves most rules out.
+    expect(candidates / 300).toBeLessThan(rules.length / 2);
+  });
+
+  it('finds prefixes of any length, and rules added after items were looked up', () => {
+    const index = new RuleIndex<string>();
+    index.add('k', compileRule('k*'));
+    index.add('kube', compileRule('title:kube*'));
+    const text = prepareRuleItem({ title: 'Kubernetes', summary: '', categories: [] });
+    expect(index.matching(text)).toStrictEqual(['k', 'kube']);
+    index.add('kubernetes', compileRule('kubernetes*'));
+    index.add('none', compileRule('kubernetesx*'));
+    expect(index.matching(prepareRuleItem({ title: 'Kubernetes', summary: '', categories: [] }))).toStrictEqual(['k', 'kube', 'kubernetes']);
+  });
+});
