@@ -7,7 +7,7 @@
 import type { Item } from './item.ts';
 import { assignIds } from './identity.ts';
 import type { XmlElement } from './xml.ts';
-import { decodeEntities, htmlToText } from '../text/html-to-text.ts';
+import { decodeEntities, foldSpaces, htmlToText } from '../text/html-to-text.ts';
 import { resolveUrl } from '../net/http-url.ts';
 
 export interface ItemDraft {
@@ -53,7 +53,7 @@ export function buildItems(drafts: readonly ItemDraft[], feedUrl: string): Item[
     const image = draft.images[0] ?? firstImageIn(draft.contentHtml, base) ?? firstImageIn(draft.summaryHtml, base);
     const summary = summaries[index] as () => string;
     // An own, enumerable getter: the Item reads, spreads and serialises as if the summary were a plain field.
-    return {
+    const item: Mutable<Item> = {
       feedUrl,
       id: ids[index] ?? '',
       title: titles[index] ?? '',
@@ -61,15 +61,19 @@ export function buildItems(drafts: readonly ItemDraft[], feedUrl: string): Item[
       get summary() {
         return summary();
       },
-      ...(draft.link !== undefined && { link: draft.link }),
-      ...(draft.published !== undefined && { published: draft.published }),
-      ...(draft.updated !== undefined && { updated: draft.updated }),
-      ...(nonEmpty(draft.author) !== undefined && { author: foldWhitespace(draft.author ?? '') }),
-      ...(nonEmpty(draft.contentHtml) !== undefined && { contentHtml: draft.contentHtml }),
-      ...(image !== undefined && { image }),
     };
+    // Optional fields only when present, in this order (assigned, not spread: no object per field and item).
+    if (draft.link !== undefined) item.link = draft.link;
+    if (draft.published !== undefined) item.published = draft.published;
+    if (draft.updated !== undefined) item.updated = draft.updated;
+    if (nonEmpty(draft.author) !== undefined) item.author = foldWhitespace(draft.author ?? '');
+    if (nonEmpty(draft.contentHtml) !== undefined) item.contentHtml = draft.contentHtml;
+    if (image !== undefined) item.image = image;
+    return item;
   });
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function summaryOf(draft: ItemDraft): string {
   const html = nonEmpty(draft.summaryHtml);
@@ -79,7 +83,7 @@ function summaryOf(draft: ItemDraft): string {
 }
 
 export function foldWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return foldSpaces(text);
 }
 
 function nonEmpty(text: string | undefined): string | undefined {

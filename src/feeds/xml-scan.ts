@@ -105,8 +105,16 @@ const enum Code {
   Slash = 0x2f, Less = 0x3c, Greater = 0x3e, Bang = 0x21, Question = 0x3f, Dash = 0x2d, Bracket = 0x5b,
 }
 
-/** The root element of a document, read by the fast path; UNREAD when fast-xml-parser must read it instead. */
-export function scanXml(source: string, stopNodes: ReadonlySet<string>, readRaw: RawReader): XmlElement | typeof UNREAD {
+/**
+ * The root element of a document, read by the fast path; UNREAD when fast-xml-parser must read it instead. A
+ * fragment (markup found inside a stop node) is read with its place in the document: the parent and scope there.
+ */
+export function scanXml(
+  source: string,
+  stopNodes: ReadonlySet<string>,
+  readRaw: RawReader,
+  within: { readonly parent?: XmlElement; readonly scope?: Scope } = {},
+): XmlElement | typeof UNREAD {
   // fast-xml-parser normalises line ends before anything else.
   const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   const length = text.length;
@@ -175,16 +183,16 @@ export function scanXml(source: string, stopNodes: ReadonlySet<string>, readRaw:
     if (end === -1) return UNREAD;
     const tag = readTag(text, open + 1, end);
     if (tag === undefined) return UNREAD;
-    const parent = elements[elements.length - 1];
-    if (parent === undefined) {
+    const current = elements[elements.length - 1];
+    if (current === undefined) {
       // Text before the root element is dropped.
       pending = '';
       if (stopNodes.has(tag.name)) return UNREAD;
     } else {
       flush();
     }
-    const { element, scope } = openElement(tag.name, tag.attrs, parent, scopes[scopes.length - 1] ?? new Map());
-    parent?.children.push(element);
+    const { element, scope } = openElement(tag.name, tag.attrs, current ?? within.parent, scopes[scopes.length - 1] ?? within.scope ?? new Map());
+    current?.children.push(element);
     if (stopNodes.has(tag.name)) {
       let raw = '';
       if (tag.selfClosing) position = end + 1;
@@ -199,7 +207,7 @@ export function scanXml(source: string, stopNodes: ReadonlySet<string>, readRaw:
     }
     position = end + 1;
     if (tag.selfClosing) {
-      if (parent === undefined) {
+      if (current === undefined) {
         root = element;
         break;
       }

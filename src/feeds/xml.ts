@@ -54,6 +54,7 @@ const BULKY_ELEMENTS = ['description', 'content:encoded', 'content', 'summary', 
 export const FAST_PARSER_OPTIONS = { ...OPTIONS, stopNodes: BULKY_ELEMENTS.map((name) => `*.${name}`) };
 const FAST_PARSER = new XMLParser(FAST_PARSER_OPTIONS);
 const STOP_NODES: ReadonlySet<string> = new Set(BULKY_ELEMENTS);
+const NO_STOP_NODES: ReadonlySet<string> = new Set();
 // Stop nodes need their end tag; a document that breaks one is read again the ordinary way.
 const PLAIN_PARSER = new XMLParser(OPTIONS);
 
@@ -154,16 +155,23 @@ function appendRaw(children: XmlNode[], raw: string, parent: XmlElement, scope: 
 }
 
 function appendFragment(children: XmlNode[], raw: string, parent: XmlElement, scope: Scope): void {
-  let nodes: RawNode[];
-  try {
-    nodes = PLAIN_PARSER.parse(`<fragment>${raw}</fragment>`) as RawNode[];
-  } catch {
-    // Markup too broken to read: keep it as the text it is.
-    appendText(children, decodeEntities(raw));
-    return;
+  const document = `<fragment>${raw}</fragment>`;
+  // Read as the plain parser reads it (no stop nodes): by the scanner when it can, else by fast-xml-parser.
+  const scanned = scanXml(document, NO_STOP_NODES, appendRaw, { parent, scope });
+  let converted: XmlElement | undefined;
+  if (scanned !== UNREAD) converted = scanned;
+  else {
+    let nodes: RawNode[];
+    try {
+      nodes = PLAIN_PARSER.parse(document) as RawNode[];
+    } catch {
+      // Markup too broken to read: keep it as the text it is.
+      appendText(children, decodeEntities(raw));
+      return;
+    }
+    const wrapper = nodes.find((node) => tagNameOf(node) === 'fragment');
+    converted = wrapper === undefined ? undefined : convert(wrapper, 'fragment', parent, scope);
   }
-  const wrapper = nodes.find((node) => tagNameOf(node) === 'fragment');
-  const converted = wrapper === undefined ? undefined : convert(wrapper, 'fragment', parent, scope);
   for (const child of converted?.children ?? []) {
     if (typeof child === 'string') appendText(children, child);
     else children.push({ ...child, parent });

@@ -110,6 +110,11 @@ const BREAKS = new Map<string, string>([
 /** Converts an HTML fragment to plain text. Any string is accepted: text that is not HTML comes back folded. */
 export function htmlToText(html: string, options: { keepParagraphs?: boolean } = {}): string {
   const keepParagraphs = options.keepParagraphs === true;
+  // Most titles and many summaries hold no markup at all.
+  if (!html.includes('<')) {
+    const text = decodeEntities(html);
+    return finish(keepParagraphs ? foldRun(text) : text, keepParagraphs);
+  }
   const find = cachedSearch(html);
   let text = '';
   const length = html.length;
@@ -241,10 +246,35 @@ function isNameChar(code: number): boolean {
 }
 
 function finish(text: string, keepParagraphs: boolean): string {
-  if (!keepParagraphs) return text.replace(/\s+/g, ' ').trim();
+  if (!keepParagraphs) return foldSpaces(text);
   // Spaces first, so that the break pattern below never meets a long run of them.
   return text
     .replace(/ {2,}/g, ' ')
     .replace(/ ?[\n\u2029][ \n\u2029]*/g, (gap) => (gap.includes(PARAGRAPH) ? '\n\n' : '\n'))
     .trim();
+}
+
+/**
+ * Every run of whitespace (as \s means it) as one space, none at either end. Text that is folded already (the usual
+ * title, category or name) is returned as it is, after one scan and without a copy.
+ */
+export function foldSpaces(text: string): string {
+  const last = text.length - 1;
+  for (let index = 0; index <= last; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 0x20) {
+      if (index === 0 || index === last || text.charCodeAt(index + 1) === 0x20) return text.replace(/\s+/g, ' ').trim();
+    } else if ((code >= 0x09 && code <= 0x0d) || (code >= 0x80 && isOtherSpace(code))) {
+      return text.replace(/\s+/g, ' ').trim();
+    }
+  }
+  return text;
+}
+
+/** Whitespace to \s beyond ASCII (and U+0085, which is not). */
+function isOtherSpace(code: number): boolean {
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
