@@ -6,12 +6,35 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildState } from '../../bin/build-state.js';
+import { imageNodeArguments } from '../support/image-command.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = path.join(PROJECT_ROOT, 'bin', 'herald.js');
+
+/**
+ * How Herald is started: from the TypeScript source through tsx's loader (what `npm start` does before a build), or,
+ * with HERALD_E2E_BUILD=dist (CI sets it for one run), as the image runs it: node with the Dockerfile CMD's flags on
+ * the compiled dist/, which must be current (`npm run build`), so the shipped form is the tested one.
+ */
+const HERALD_COMMAND = heraldCommand(process.env.HERALD_E2E_BUILD);
+
+function heraldCommand(build: string | undefined): readonly string[] {
+  if (build === undefined || build === '' || build === 'source') {
+    // Herald runs in a fresh directory: tsx is named by its path, not looked up from there.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    return ['--import', tsx, path.join(PROJECT_ROOT, 'src', 'cli.ts')];
+  }
+  if (build !== 'dist') throw new Error(`HERALD_E2E_BUILD=${build}: expected dist or source`);
+  const state = buildState(PROJECT_ROOT);
+  if (state.state !== 'current') {
+    throw new Error(`HERALD_E2E_BUILD=dist but ${state.state === 'missing' ? 'there is no build in dist/' : `${state.newer} is newer than dist/`}: run npm run build first`);
+  }
+  return imageNodeArguments(PROJECT_ROOT);
+}
 
 export interface HeraldProcess {
   readonly cwd: string;
@@ -33,7 +56,7 @@ export function makeWorkDirectory(files: Record<string, string> = {}): { cwd: st
 
 /** Every process gets a free port of its own for its HTTP server (tests run in parallel) unless its env names one. */
 export function runHerald(args: readonly string[], options: { cwd: string; env: Record<string, string> }): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], {
+  return spawn(process.execPath, [...HERALD_COMMAND, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? options.cwd, HERALD_CONFIG: path.join(options.cwd, 'herald.yaml'), HERALD_HTTP_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,6 +133,12 @@ export async function startHeraldProcess(options: { cwd: string; env: Record<str
       await exited;
     },
   };
-  await waitForLine(options.readyPattern ?? /Herald started/, { timeoutMs: options.readyTimeoutMs ?? 20_000 });
+  try {
+    await waitForLine(options.readyPattern ?? /Herald started/, { timeoutMs: options.readyTimeoutMs ?? 20_000 });
+  } catch (error) {
+    // A process that never got ready is not left running behind the failed test.
+    await herald.kill();
+    throw error;
+  }
   return herald;
 }
