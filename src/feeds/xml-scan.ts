@@ -44,15 +44,16 @@ export function openElement(
   attrs: Readonly<Record<string, string>>,
   parent: XmlElement | undefined,
   inherited: Scope,
+  declaresNamespaces = true,
 ): { element: XmlElement & { children: XmlNode[] }; scope: Scope } {
-  const scope = extendScope(inherited, attrs);
+  const scope = declaresNamespaces ? extendScope(inherited, attrs) : inherited;
   const colon = qualified.indexOf(':');
   const prefix = colon === -1 ? '' : qualified.slice(0, colon);
   const local = colon === -1 ? qualified : qualified.slice(colon + 1);
   const canonical = canonicalPrefix(prefix, scope);
   const children: XmlNode[] = [];
   // Unprefixed (RSS) names are matched case-insensitively: feeds write <TiTlE> and CDF writes <ITEM>.
-  const name = canonical === '' ? local.toLowerCase() : `${canonical}:${local}`;
+  const name = canonical === '' ? local.toLowerCase() : canonical === prefix ? qualified : `${canonical}:${local}`;
   return { element: { name, local, attrs, children, parent }, scope };
 }
 
@@ -191,7 +192,8 @@ export function scanXml(
     } else {
       flush();
     }
-    const { element, scope } = openElement(tag.name, tag.attrs, current ?? within.parent, scopes[scopes.length - 1] ?? within.scope ?? new Map());
+    const inherited = scopes[scopes.length - 1] ?? within.scope ?? new Map<string, string>();
+    const { element, scope } = openElement(tag.name, tag.attrs, current ?? within.parent, inherited, tag.declaresNamespaces === true);
     current?.children.push(element);
     if (stopNodes.has(tag.name)) {
       let raw = '';
@@ -226,6 +228,8 @@ interface Tag {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>>;
   readonly selfClosing: boolean;
+  /** Whether an attribute is xmlns or xmlns:*, which changes the namespace scope. */
+  readonly declaresNamespaces?: boolean;
 }
 
 /**
@@ -268,14 +272,16 @@ function readTag(text: string, from: number, end: number): Tag | undefined {
   // fast-xml-parser reads no attributes when what follows the name is the name again.
   if (rest === name || rest === '') return { name, attrs: NO_ATTRIBUTES, selfClosing };
   const attrs = Object.create(null) as Record<string, string>;
+  let declaresNamespaces = false;
   ATTRIBUTE.lastIndex = 0;
   for (let match = ATTRIBUTE.exec(rest); match !== null; match = ATTRIBUTE.exec(rest)) {
     const [, attribute = '', , double, single] = match;
     if (RESERVED_NAMES.has(attribute)) return undefined;
+    if (attribute.startsWith('xmlns')) declaresNamespaces = true;
     const value = double ?? single;
     attrs[attribute] = value === undefined ? '' : decodeEntities(value);
   }
-  return { name, attrs, selfClosing };
+  return { name, attrs, selfClosing, declaresNamespaces };
 }
 
 /**

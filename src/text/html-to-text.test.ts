@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NAMED_ENTITY_COUNT } from './html-entities.ts';
-import { decodeEntities, htmlToText } from './html-to-text.ts';
+import { decodeEntities, foldSpaces, htmlToText } from './html-to-text.ts';
 
 describe('decodeEntities', () => {
   it.each([
@@ -58,5 +58,14 @@ describe('htmlToText', () => {
     const started = performance.now();
     htmlToText(unit.repeat(100_000));
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('foldSpaces', () => {
+  it.each([
+    [''], [' '], ['a'], ['a b'], [' a'], ['a '], ['a  b'], ['a\tb'], ['a\nb'], ['a\u00a0b'], ['a\u2029b'], ['a\ufeffb'],
+    ['a\u0085b'], ['\u3000a b\u3000'], ['folded already, with words'], ['x \r\n y'],
+  ])('folds %j as replacing every \\s run and trimming would', (text) => {
+    expect(foldSpaces(text)).toBe(text.replace(/\s+/g, ' ').trim());
   });
 });

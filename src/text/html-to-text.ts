@@ -254,27 +254,13 @@ function finish(text: string, keepParagraphs: boolean): string {
     .trim();
 }
 
+// Whitespace that folding would change: a run of two, one at either end, or any but the plain space.
+const UNFOLDED = /\s\s|^\s|\s$|[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
 /**
  * Every run of whitespace (as \s means it) as one space, none at either end. Text that is folded already (the usual
- * title, category or name) is returned as it is, after one scan and without a copy.
+ * title, category or name) is returned as it is, without a copy.
  */
 export function foldSpaces(text: string): string {
-  const last = text.length - 1;
-  for (let index = 0; index <= last; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code === 0x20) {
-      if (index === 0 || index === last || text.charCodeAt(index + 1) === 0x20) return text.replace(/\s+/g, ' ').trim();
-    } else if ((code >= 0x09 && code <= 0x0d) || (code >= 0x80 && isOtherSpace(code))) {
-      return text.replace(/\s+/g, ' ').trim();
-    }
-  }
-  return text;
-}
-
-/** Whitespace to \s beyond ASCII (and U+0085, which is not). */
-function isOtherSpace(code: number): boolean {
-  return (
-    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
-  );
+  return UNFOLDED.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
