@@ -23,7 +23,15 @@ export type TermMatcher =
    * `/k8s|kubernetes/i`: a regular expression run by a linear-time engine on the field's text as written
    * (HTML removed, full-width forms made plain; case and accents kept, so the flags decide).
    */
-  | { readonly kind: 'regex'; readonly pattern: string; readonly flags: string; readonly test: RegexTest };
+  | {
+      readonly kind: 'regex';
+      readonly pattern: string;
+      readonly flags: string;
+      readonly test: RegexTest;
+      /** Texts one of which a text must contain to match (lower-cased when ignoreCase); null: none known. */
+      readonly literals: readonly string[] | null;
+      readonly ignoreCase: boolean;
+    };
 
 export interface TermNode {
   readonly kind: 'term';

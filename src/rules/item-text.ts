@@ -28,6 +28,7 @@ export interface RuleItem {
 export class TextUnit {
   private foldedText: string | undefined;
   private plainText: string | undefined;
+  private plainLower: string | undefined;
   private wordList: readonly string[] | undefined;
   private wordLookup: ReadonlySet<string> | undefined;
 
@@ -44,6 +45,14 @@ export class TextUnit {
   /** The text as written with full-width and other compatibility forms made plain (NFKC), for regular expressions. */
   get plain(): string {
     return (this.plainText ??= this.raw.normalize('NFKC'));
+  }
+
+  /**
+   * `plain` lower-cased, for the required literals of case-insensitive patterns: ſ is s there, as RE2 folds it
+   * (toLowerCase already makes the Kelvin sign k).
+   */
+  get plainLowerCase(): string {
+    return (this.plainLower ??= this.plain.toLowerCase().replace(/\u017f/g, 's'));
   }
 
   get words(): readonly string[] {

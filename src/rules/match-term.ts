@@ -5,6 +5,7 @@
 import type { TermMatcher, TermNode } from './ast.ts';
 import { UNSCOPED_FIELDS } from './fields.ts';
 import type { ItemText, TextUnit } from './item-text.ts';
+import { regexFound } from './regex-term.ts';
 import { isStandaloneWordChar, isWordChar } from './words.ts';
 
 export function findTerm(term: TermNode, text: ItemText): TextUnit | undefined {
@@ -28,7 +29,7 @@ function unitContains(unit: TextUnit, matcher: TermMatcher): boolean {
     case 'literal':
       return containsLiteral(unit.folded, matcher.text, matcher.wordStart, matcher.wordEnd);
     case 'regex':
-      return matcher.test.test(unit.plain);
+      return regexFound(matcher, unit);
   }
 }
 

@@ -3,6 +3,7 @@ import { catchError } from '../../test/support/catch-error.ts';
 import { compileRule } from './compile-rule.ts';
 import { evaluateRule } from './evaluate-rule.ts';
 import type { RuleItem } from './item-text.ts';
+import { requiredLiterals } from './regex-term.ts';
 import { RuleSyntaxError } from './rule-syntax-error.ts';
 
 function matches(rule: string, fields: Partial<RuleItem>): boolean {
@@ -82,5 +83,49 @@ describe('regular expression terms', () => {
       '^ Herald runs regular expressions in linear time so that no rule can stall it, and lookaround cannot run that way; ' +
         'use the rule\'s NOT instead, like title:/rust/ -title:"rust belt" for title:/rust(?! belt)/',
     );
+  });
+});
+
+describe('requiredLiterals', () => {
+  it.each([
+    ['kafka', false, ['kafka']],
+    ['Kafka', true, ['kafka']],
+    ['\\bk8s\\b', false, ['k8s']],
+    ['\\b(kafka|pulsar)s?\\b', true, ['kafka', 'pulsar']],
+    ['kafka.{0,20}streams', true, ['streams']],
+    ['^Show HN', false, ['Show HN']],
+    ['colou?r', false, ['colo']],
+    ['ab+cde', false, ['cde']],
+    ['(?:event )?streaming', false, ['streaming']],
+    ['(?<name>rust)acean', false, ['acean']],
+    ['a\\.net', false, ['a.net']],
+    ['café', true, ['caf']],
+    ['café', false, ['café']],
+    ['😀?abc', false, ['abc']],
+    ['kafka|k8', false, null],
+    ['k8s|kubernetes', false, ['k8s', 'kubernetes']],
+    ['k8s|[kK]ube', false, ['k8s', 'ube']],
+    ['k8s|[kK]8', false, null],
+    ['[a-z]+', false, null],
+    ['(?i)kafka', false, null],
+    ['x{', false, null],
+    ['\\d{3}-\\d{4}', false, null],
+  ])('%s (ignore case: %s) requires one of %j', (pattern, ignoreCase, literals) => {
+    expect(requiredLiterals(pattern, ignoreCase)).toStrictEqual(literals);
+  });
+
+  it('never leaves out a text the pattern matches', () => {
+    const texts = ['Kafka streams', 'KAFKA', 'ſtreams', 'K8S', 'k8s', 'colour', 'color', 'event streaming', 'streaming', 'rustacean', 'a.net', 'café', 'CAFÉ', '😀abc', 'abc'];
+    const patterns = ['kafka', 'streams', 'colou?r', '(?:event )?streaming', '(?<n>rust)acean', 'a\\.net', 'café', '😀?abc', '\\bk8s\\b', 'STREAMS'];
+    for (const pattern of patterns) {
+      for (const flags of ['', 'i']) {
+        const matcher = compileRule(`/${pattern}/${flags}`).terms[0]!.matcher;
+        if (matcher.kind !== 'regex') throw new Error('not a regex');
+        for (const text of texts) {
+          const expected = new RegExp(pattern, `${flags}u`).test(text.normalize('NFKC')) || (flags === 'i' && /streams/i.test(pattern) && text === 'ſtreams');
+          expect(matches(`title:/${pattern}/${flags}`, { title: text }), `/${pattern}/${flags} on ${text}`).toBe(expected);
+        }
+      }
+    }
   });
 });
