@@ -61,8 +61,12 @@ function extendScope(inherited: Scope, attrs: Readonly<Record<string, string>>):
   let scope: Map<string, string> | undefined;
   for (const name in attrs) {
     if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
+    const prefix = name === 'xmlns' ? '' : name.slice(6);
+    const uri = (attrs[name] ?? '').trim().toLowerCase();
+    // Feeds repeat the declarations in force on element after element: those change nothing and copy nothing.
+    if ((scope ?? inherited).get(prefix) === uri) continue;
     scope ??= new Map(inherited);
-    scope.set(name === 'xmlns' ? '' : name.slice(6), (attrs[name] ?? '').trim().toLowerCase());
+    scope.set(prefix, uri);
   }
   return scope ?? inherited;
 }
