@@ -4,7 +4,7 @@
  */
 import { HeraldError } from '../errors.ts';
 import type { Item } from '../feeds/item.ts';
-import { compileRule, evaluateRule, missedVerdict, prepareRuleItem, RuleIndex } from '../rules/index.ts';
+import { compileRule, evaluateRule, knownVerdict, prepareRuleItem, RuleIndex } from '../rules/index.ts';
 import type { CompiledRule, ItemText, Verdict } from '../rules/index.ts';
 
 /** Tens of thousands of subscriptions may each have a rule of their own. */
@@ -64,8 +64,10 @@ export class RuleSet {
   /** One verdict per rule given, in the same order. */
   verdicts(item: ItemText): Verdict[] {
     const verdicts: Array<Verdict | undefined> = new Array(this.distinct.length);
-    for (const slot of this.index.candidates(item)) verdicts[slot] = evaluateRule(this.distinct[slot] as CompiledRule, item);
-    const complete = this.distinct.map((rule, slot) => verdicts[slot] ?? (rule instanceof HeraldError ? unusable(rule) : missedVerdict(rule, item)));
+    const { evaluate, sure } = this.index.decide(item);
+    for (const slot of evaluate) verdicts[slot] = evaluateRule(this.distinct[slot] as CompiledRule, item);
+    for (const slot of sure) verdicts[slot] = knownVerdict(this.distinct[slot] as CompiledRule, item, true);
+    const complete = this.distinct.map((rule, slot) => verdicts[slot] ?? (rule instanceof HeraldError ? unusable(rule) : knownVerdict(rule, item, false)));
     return this.slots.map((slot) => complete[slot]!);
   }
 }

@@ -6,6 +6,7 @@ import { formatReading, formatRule } from './format-rule.ts';
 import { prepareRuleItem, type RuleItem } from './item-text.ts';
 import { MAX_RULE_LENGTH, parseRule } from './parse-rule.ts';
 import { RuleSyntaxError } from './rule-syntax-error.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 /** Pieces of the rule alphabet, weighted towards what makes rules interesting. */
 const PIECES = [
@@ -42,17 +43,6 @@ function shape(node: RuleNode | null): unknown {
     case 'scope':
       return { ...node, child: shape(node.child) };
   }
-}
-
-/** Mulberry32: a small seeded generator, so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomRules(count: number, seed: number): string[] {

@@ -16,15 +16,20 @@ export interface Verdict {
 /** `item` may be prepared once with prepareRuleItem to share its folded text across many rules. */
 export function evaluateRule(rule: CompiledRule, item: RuleItem | ItemText): Verdict {
   const text = item instanceof ItemText ? item : new ItemText(item);
-  return verdictOf(rule, text, rule.tree === null || testNode(rule.tree, text));
+  return verdictOf(rule, text, ruleMatches(rule, text));
+}
+
+/** Only whether the rule matches: no verdict is made, so deciding many rules allocates nothing per rule. */
+export function ruleMatches(rule: CompiledRule, text: ItemText): boolean {
+  return rule.tree === null || testNode(rule.tree, text);
 }
 
 /**
- * The verdict of a rule known not to match the item (a rule index left it out): what evaluateRule gives,
- * without evaluating it.
+ * The verdict of a rule whose outcome on the item a rule index already knows: what evaluateRule gives,
+ * without evaluating it (the reason is worked out if it is read).
  */
-export function missedVerdict(rule: CompiledRule, text: ItemText): Verdict {
-  return verdictOf(rule, text, false);
+export function knownVerdict(rule: CompiledRule, text: ItemText, matches: boolean): Verdict {
+  return verdictOf(rule, text, matches);
 }
 
 function verdictOf(rule: CompiledRule, text: ItemText, matches: boolean): Verdict {

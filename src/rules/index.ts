@@ -15,7 +15,7 @@
  * Unscoped terms search title, summary, content and categories. An empty rule matches everything.
  */
 export { compileRule, type CompiledRule } from './compile-rule.ts';
-export { evaluateRule, missedVerdict, type Verdict } from './evaluate-rule.ts';
+export { evaluateRule, knownVerdict, ruleMatches, type Verdict } from './evaluate-rule.ts';
 export { RuleIndex } from './rule-index.ts';
 export { formatReading, formatRule } from './format-rule.ts';
 export { prepareRuleItem, type ItemText, type RuleItem } from './item-text.ts';

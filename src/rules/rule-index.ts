@@ -6,14 +6,18 @@
  * match it. A word term is its word; a phrase, one of its words; `kube*`, the prefix; `c++` or `node.js`, a
  * whole word inside it. An AND needs only one child's keys (the child whose keys look rarest); an OR needs
  * keys for every branch, and has them all. NOT, regular expressions and the empty rule give none: a rule
- * without keys (`-sponsored`, `title:/k8s/i`, `rust OR -go`) is on the plain path and meets every item.
+ * without keys (`title:/k8s/i`, `rust OR title:/k8s/`) is on the plain path and meets every item.
  * Keys ignore fields (`title:rust` is keyed by "rust" found anywhere); the rule itself, evaluated on the
  * candidates, decides. So `candidates` never leaves out a rule that matches: its verdicts are those of
  * evaluating every rule on every item.
+ *
+ * Two kinds of rules on the plain path need no evaluation on most items: the empty rule matches every item,
+ * and a rule of exclusions (`-sponsored -category:jobs`) matches every item that holds none of the words its
+ * exclusions are keyed by; it is evaluated only on the items that hold one.
  */
 import type { RuleNode, TermMatcher, TermNode } from './ast.ts';
 import type { CompiledRule } from './compile-rule.ts';
-import { evaluateRule } from './evaluate-rule.ts';
+import { ruleMatches } from './evaluate-rule.ts';
 import { FIELD_NAMES, UNSCOPED_FIELDS, type FieldName } from './fields.ts';
 import type { ItemText } from './item-text.ts';
 import { isStandaloneWordChar, wordSpans } from './words.ts';
@@ -29,38 +33,54 @@ const keysOfRule = new WeakMap<CompiledRule, readonly IndexKey[] | null>();
 export function requiredKeys(rule: CompiledRule): readonly IndexKey[] | null {
   let keys = keysOfRule.get(rule);
   if (keys === undefined) {
-    keys = rule.tree === null ? null : keysOfNode(rule.tree);
+    keys = rule.tree === null ? null : keysOfNode(rule.tree, 'present');
     keysOfRule.set(rule, keys);
   }
   return keys;
 }
 
-function keysOfNode(node: RuleNode): IndexKey[] | null {
+/** Keys such that a rule surely matches an item holding none of them; null when there are none. */
+export function exclusionKeys(rule: CompiledRule): readonly IndexKey[] | null {
+  return rule.tree === null ? null : keysOfNode(rule.tree, 'absent');
+}
+
+/**
+ * `present`: keys one of which an item holds when `node` is true. `absent`: keys without which `node` is
+ * surely true. They mirror each other: NOT turns one into the other, and AND and OR swap roles: one child's
+ * keys suffice where the node needs that child (AND present, OR absent), every child's are needed where the
+ * node holds through any one child (OR present, AND absent).
+ */
+function keysOfNode(node: RuleNode, when: 'present' | 'absent'): IndexKey[] | null {
   switch (node.kind) {
     case 'term':
-      return keysOfTerm(node);
+      return when === 'present' ? keysOfTerm(node) : null;
     case 'scope':
-      return keysOfNode(node.child);
+      return keysOfNode(node.child, when);
     case 'not':
-      return null;
-    case 'and': {
-      let best: IndexKey[] | null = null;
-      for (const child of node.children) {
-        const keys = keysOfNode(child);
-        if (keys !== null && (best === null || cost(keys) < cost(best))) best = keys;
-      }
-      return best;
-    }
-    case 'or': {
-      const all: IndexKey[] = [];
-      for (const child of node.children) {
-        const keys = keysOfNode(child);
-        if (keys === null) return null;
-        all.push(...keys);
-      }
-      return all;
-    }
+      return when === 'absent' ? keysOfNode(node.child, 'present') : null;
+    case 'and':
+    case 'or':
+      return (node.kind === 'and') === (when === 'present') ? cheapestChild(node.children, when) : everyChild(node.children, when);
   }
+}
+
+function cheapestChild(children: readonly RuleNode[], when: 'present' | 'absent'): IndexKey[] | null {
+  let best: IndexKey[] | null = null;
+  for (const child of children) {
+    const keys = keysOfNode(child, when);
+    if (keys !== null && (best === null || cost(keys) < cost(best))) best = keys;
+  }
+  return best;
+}
+
+function everyChild(children: readonly RuleNode[], when: 'present' | 'absent'): IndexKey[] | null {
+  const all: IndexKey[] = [];
+  for (const child of children) {
+    const keys = keysOfNode(child, when);
+    if (keys === null) return null;
+    all.push(...keys);
+  }
+  return all;
 }
 
 function keysOfTerm(term: TermNode): IndexKey[] | null {
@@ -120,19 +140,30 @@ function cost(keys: readonly IndexKey[]): number {
   return total;
 }
 
+/** What an item means for the indexed rules: those to evaluate, those that surely match; none of the others match. */
+export interface IndexDecision<T> {
+  readonly evaluate: readonly T[];
+  readonly sure: readonly T[];
+}
+
 export class RuleIndex<T> {
   private readonly values: T[] = [];
   private readonly rules: CompiledRule[] = [];
   private readonly byWord = new Map<string, number[]>();
   private readonly byPrefix = new Map<string, number[]>();
   private prefixLengths: number[] = [];
+  /** Evaluated on every item. */
   private readonly plain: number[] = [];
+  /** Empty rules: they match every item. */
+  private readonly always: number[] = [];
+  /** Rules of exclusions: they match every item in which none of their keys is found. */
+  private readonly unless: number[] = [];
   /** The fields some key is looked for in: only their words are looked up. */
   private readonly keyFields = new Set<FieldName>();
   private stamps = new Uint32Array(16);
   private generation = 0;
 
-  /** Rules on the plain path, compared with every item. */
+  /** Rules evaluated on every item: neither keyed, nor empty, nor exclusions only. */
   get plainCount(): number {
     return this.plain.length;
   }
@@ -145,12 +176,18 @@ export class RuleIndex<T> {
     const position = this.values.length;
     this.values.push(value);
     this.rules.push(rule);
-    const keys = requiredKeys(rule);
-    if (keys === null) {
+    if (rule.tree === null) {
+      this.always.push(position);
+      return;
+    }
+    const required = requiredKeys(rule);
+    const excluded = required === null ? exclusionKeys(rule) : null;
+    if (required === null && excluded === null) {
       this.plain.push(position);
       return;
     }
-    for (const key of keys) {
+    if (excluded !== null) this.unless.push(position);
+    for (const key of required ?? excluded ?? []) {
       for (const field of key.fields) this.keyFields.add(field);
       if (key.kind === 'word') {
         listOf(this.byWord, key.word).push(position);
@@ -162,23 +199,31 @@ export class RuleIndex<T> {
   }
 
   /**
-   * The values of the rules `text` may match, in the order they were added: those on the plain path and those
-   * whose keys it contains. It matches none of the others.
+   * The values of the rules `text` may match, in the order they were added. It matches none of the others.
    */
   candidates(text: ItemText): T[] {
-    return this.candidatePositions(text).map((position) => this.values[position]!);
+    const { evaluate, sure } = this.decidePositions(text);
+    return this.valuesAt([...evaluate, ...sure].sort((a, b) => a - b));
+  }
+
+  /** The rules to evaluate on `text` and those that surely match it, each in the order they were added. */
+  decide(text: ItemText): IndexDecision<T> {
+    const { evaluate, sure } = this.decidePositions(text);
+    return { evaluate: this.valuesAt(evaluate), sure: this.valuesAt(sure) };
   }
 
   /** The values whose rule matches `text`, in the order they were added. */
   matching(text: ItemText): T[] {
-    const matched: T[] = [];
-    for (const position of this.candidatePositions(text)) {
-      if (evaluateRule(this.rules[position]!, text).matches) matched.push(this.values[position]!);
-    }
-    return matched;
+    const { evaluate, sure } = this.decidePositions(text);
+    const matched = evaluate.filter((position) => ruleMatches(this.rules[position]!, text));
+    return this.valuesAt([...matched, ...sure].sort((a, b) => a - b));
   }
 
-  private candidatePositions(text: ItemText): number[] {
+  private valuesAt(positions: readonly number[]): T[] {
+    return positions.map((position) => this.values[position]!);
+  }
+
+  private decidePositions(text: ItemText): { evaluate: number[]; sure: number[] } {
     if (this.stamps.length < this.values.length) this.stamps = new Uint32Array(this.values.length * 2);
     const generation = this.nextGeneration();
     const found: number[] = [...this.plain];
@@ -203,7 +248,9 @@ export class RuleIndex<T> {
         }
       }
     }
-    return found.sort((a, b) => a - b);
+    // A rule of exclusions whose key was found is evaluated (it is among `found`); the others surely match.
+    const sure = [...this.always, ...this.unless.filter((position) => this.stamps[position] !== generation)].sort((a, b) => a - b);
+    return { evaluate: found.sort((a, b) => a - b), sure };
   }
 
   private nextGeneration(): number {
