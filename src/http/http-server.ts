@@ -5,6 +5,7 @@
  * - GET /readyz: 200 when every readiness check passes, else 503; the JSON body names each check's state.
  * - GET /metrics: the Prometheus text of the metrics registry.
  * - mounted listeners at exact paths (Slack's /slack/events), which get every method and answer themselves.
+ * - a fallback listener, if given, for every other path (`herald discord-proxy` forwards them to Discord).
  *
  * Any other path is 404, another method on a built-in path 405.
  */
@@ -28,10 +29,15 @@ export interface HttpServerOptions {
   /** 0: any free port. */
   readonly port: number;
   readonly host?: string;
-  readonly metrics: { readonly registry: Registry };
+  /** Serves /metrics when given. */
+  readonly metrics?: { readonly registry: Registry };
   readonly readiness?: ReadonlyArray<ReadinessCheck>;
   /** Exact path → listener. */
   readonly mounts?: ReadonlyMap<string, RequestListener>;
+  /** Every path that is neither built in nor mounted. */
+  readonly fallback?: RequestListener;
+  /** Named in the error when the port cannot be had. */
+  readonly portVariable?: string;
   readonly log: Logger;
 }
 
@@ -51,7 +57,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const mounts = options.mounts ?? new Map<string, RequestListener>();
   const server = createServer((request, response) => {
     const path = pathOf(request);
-    const mounted = mounts.get(path);
+    const mounted = mounts.get(path) ?? (routes.has(path) ? undefined : options.fallback);
     const route = routes.get(path);
     const handled = mounted !== undefined ? callMounted(mounted, request, response) : route !== undefined ? callBuiltIn(route, request, response) : answer(response, 404, 'not found\n');
     void Promise.resolve(handled).catch((error: unknown) => {
@@ -60,7 +66,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       else response.destroy();
     });
   });
-  await listen(server, options.port, host);
+  await listen(server, options.port, host, options.portVariable ?? 'HERALD_HTTP_PORT');
   const port = (server.address() as { port: number }).port;
   log.info('HTTP listening', { port, host, paths: [...routes.keys(), ...mounts.keys()].join(',') });
   return { port, close: () => closeServer(server) };
@@ -68,8 +74,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 function builtInRoutes(options: HttpServerOptions): ReadonlyMap<string, Route> {
   const readiness = options.readiness ?? [];
-  const { registry } = options.metrics;
-  return new Map<string, Route>([
+  const registry = options.metrics?.registry;
+  const routes = new Map<string, Route>([
     ['/healthz', async (_request, response) => answer(response, 200, 'ok\n')],
     [
       '/readyz',
@@ -78,8 +84,9 @@ function builtInRoutes(options: HttpServerOptions): ReadonlyMap<string, Route> {
         answer(response, report.ready ? 200 : 503, `${JSON.stringify(report)}\n`, 'application/json');
       },
     ],
-    ['/metrics', async (_request, response) => answer(response, 200, await registry.metrics(), registry.contentType)],
   ]);
+  if (registry !== undefined) routes.set('/metrics', async (_request, response) => answer(response, 200, await registry.metrics(), registry.contentType));
+  return routes;
 }
 
 function callBuiltIn(route: Route, request: IncomingMessage, response: ServerResponse): Promise<void> | void {
@@ -109,11 +116,11 @@ function pathOf(request: IncomingMessage): string {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string, portVariable: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => {
       server.off('listening', onListening);
-      reject(listenError(error, port));
+      reject(listenError(error, port, portVariable));
     };
     const onListening = () => {
       server.off('error', onError);
@@ -125,13 +132,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function listenError(error: Error, port: number): HeraldError {
+function listenError(error: Error, port: number, portVariable: string): HeraldError {
   const code = (error as { code?: string }).code;
   const reason =
     code === 'EADDRINUSE' ? 'the port is already in use by another program' : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : messageOf(error);
   return new HeraldError('http-listen', `could not listen on port ${port}: ${messageOf(error)}`, {
     cause: error,
-    userMessage: `Herald could not listen on port ${port} (HERALD_HTTP_PORT): ${reason}`,
+    userMessage: `Herald could not listen on port ${port} (${portVariable}): ${reason}`,
   });
 }
 

@@ -3,15 +3,14 @@
  * through (their DISCORD_API_URL points here), so Discord's per-route buckets and its 50 requests per second
  * global limit are kept once for the whole cluster instead of once per process. It is @discordjs/proxy over a
  * single @discordjs/rest client; the bot token travels in each request's Authorization header, as it would to
- * Discord. GET /healthz answers for container health checks.
+ * Discord. It is served by Herald's HTTP server, so GET /healthz and /readyz answer for container health checks.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { proxyRequests } from '@discordjs/proxy';
 // From @discordjs/rest itself, as @discordjs/proxy imports it: discord.js would hand over its CommonJS build, whose
 // error classes the proxy's instanceof checks do not recognise.
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
-import { HeraldError, messageOf } from '../../errors.ts';
+import { messageOf } from '../../errors.ts';
+import { startHttpServer } from '../../http/http-server.ts';
 import type { Logger } from '../../log.ts';
 import { normaliseApiBase } from './discord-rest.ts';
 
@@ -37,37 +36,19 @@ export async function startDiscordProxy(options: DiscordProxyOptions): Promise<R
   const rest = new REST({ api: upstream, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 });
   rest.on('rateLimited', (info) => log.warn('Discord rate limit: the proxy waits as told', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
   const forward = proxyRequests(answeringUnreachable(rest, upstream, log));
-  const server = createServer((request, response) => {
-    if (request.method === 'GET' && request.url === '/healthz') {
-      response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok\n');
-      return;
-    }
-    Promise.resolve(forward(request, response)).catch((error: unknown) => {
-      log.error('the Discord proxy failed on a request', { method: request.method, path: request.url?.split('?')[0], error: messageOf(error) });
-      response.destroy();
-    });
+  const server = await startHttpServer({
+    port: options.port,
+    fallback: (request, response) => {
+      Promise.resolve(forward(request, response)).catch((error: unknown) => {
+        log.error('the Discord proxy failed on a request', { method: request.method, path: request.url?.split('?')[0], error: messageOf(error) });
+        response.destroy();
+      });
+    },
+    portVariable: 'HERALD_DISCORD_PROXY_PORT',
+    log,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new HeraldError('discord-proxy', `the Discord proxy could not listen on port ${options.port}: ${error.message}`, {
-          cause: error,
-          userMessage: `Herald's Discord proxy could not listen on port ${options.port} (HERALD_DISCORD_PROXY_PORT): ${error.code === 'EADDRINUSE' ? 'the port is already in use by another program' : error.message}`,
-        }),
-      ),
-    );
-    server.listen(options.port, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  log.info('Discord proxy listening', { port, upstream, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 });
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  log.info('Discord proxy listening', { port: server.port, upstream, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 });
+  return server;
 }
 
 /**
