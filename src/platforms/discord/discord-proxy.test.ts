@@ -55,6 +55,15 @@ describe('the Discord proxy', () => {
     await expect(rest.get(Routes.channel('99'))).rejects.toMatchObject({ status: 404, code: 10003 });
   });
 
+  it('retries a post Discord held back with a 429 with its body intact, so it lands once', async () => {
+    const { emulator, viaProxy } = await start();
+    emulator.addGuild({ id: '1', name: 'G', channels: [{ id: '11', name: 'news' }] });
+    emulator.rateLimitNext('POST /channels/', 1);
+    await viaProxy().post(Routes.channelMessages('11'), { body: { content: 'held back once', allowed_mentions: { parse: [] } } });
+    expect(emulator.messages('11').map((message) => message.content)).toEqual(['held back once']);
+    expect(emulator.requests.filter((request) => request.method === 'POST').map((request) => request.status)).toEqual([429, 200]);
+  });
+
   it('answers 502 with the reason when Discord cannot be reached, and serves its health check', async () => {
     proxy = await startDiscordProxy({ port: 0, upstream: 'http://127.0.0.1:9/api', log: createSilentLogger() });
     const health = await fetch(`http://127.0.0.1:${proxy.port}/healthz`);

@@ -5,6 +5,7 @@
  * single @discordjs/rest client; the bot token travels in each request's Authorization header, as it would to
  * Discord. It is served by Herald's HTTP server, so GET /healthz and /readyz answer for container health checks.
  */
+import { Readable } from 'node:stream';
 import { proxyRequests } from '@discordjs/proxy';
 // From @discordjs/rest itself, as @discordjs/proxy imports it: discord.js would hand over its CommonJS build, whose
 // error classes the proxy's instanceof checks do not recognise.
@@ -35,7 +36,7 @@ export async function startDiscordProxy(options: DiscordProxyOptions): Promise<R
   const { log } = options;
   const rest = new REST({ api: upstream, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 50 });
   rest.on('rateLimited', (info) => log.warn('Discord rate limit: the proxy waits as told', { route: info.route, retryAfterMs: info.retryAfter, global: info.global }));
-  const forward = proxyRequests(answeringUnreachable(rest, upstream, log));
+  const forward = proxyRequests(forwardingClient(rest, upstream, log));
   const server = await startHttpServer({
     port: options.port,
     fallback: (request, response) => {
@@ -52,13 +53,18 @@ export async function startDiscordProxy(options: DiscordProxyOptions): Promise<R
 }
 
 /**
- * @discordjs/proxy turns Discord's own errors into responses but ends the response empty, as a 200, for any other
- * error (Discord unreachable, a timeout of ours): such errors become a 502 carrying the reason instead.
+ * What @discordjs/proxy needs of a REST client (queueRequest alone), with two of its gaps filled:
+ * - it passes the incoming request itself as the body, a stream that can be read once, so a request that
+ *   Discord answered 429 would be retried with an empty body (Discord: 400 Invalid Form Body, the post lost):
+ *   the body is read into memory first;
+ * - it ends the response empty, as a 200, for any error other than Discord's own (Discord unreachable, a
+ *   timeout of ours): such errors become a 502 carrying the reason instead.
  */
-function answeringUnreachable(rest: REST, upstream: string, log: Logger): REST {
+function forwardingClient(rest: REST, upstream: string, log: Logger): REST {
   const queueRequest: REST['queueRequest'] = async (request) => {
+    const body = request.body instanceof Readable ? await readAll(request.body) : request.body;
     try {
-      return await rest.queueRequest(request);
+      return await rest.queueRequest({ ...request, body });
     } catch (error) {
       if (error instanceof DiscordAPIError || error instanceof HTTPError || error instanceof RateLimitError) throw error;
       log.error('could not forward a request to Discord', { method: request.method, route: request.fullRoute, error: messageOf(error) });
@@ -66,6 +72,11 @@ function answeringUnreachable(rest: REST, upstream: string, log: Logger): REST {
       throw new DiscordAPIError({ message, code: 0 }, 0, 502, request.method, `${upstream}${request.fullRoute}`, { body: undefined, files: undefined });
     }
   };
-  // proxyRequests uses nothing of the client but queueRequest.
   return { queueRequest } as unknown as REST;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
 }
