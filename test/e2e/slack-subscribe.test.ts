@@ -125,7 +125,7 @@ describe.each<Mode>(['socket', 'http'])('Slack (%s mode): a channel subscribes t
     expect(response!.response_type).toBe('ephemeral');
     expect(response!.text).toContain(`<#${RELEASES}> is now subscribed to`);
     expect(response!.text).toContain('Example &amp; Friends &lt;Releases&gt;');
-    expect(response!.text).toContain('category:rust -title:"rust belt"');
+    expect(response!.text).toContain('category:rust AND NOT title:"rust belt"');
     expect(response!.text).toMatch(/The feed has 2 items now; these will not be posted/);
   });
 
