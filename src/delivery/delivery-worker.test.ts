@@ -55,7 +55,41 @@ async function setUp(senders: ScriptedSender[], options: Partial<DeliveryWorkerO
   return { store, worker, paused };
 }
 
+/** A sender without an idempotency key (as Slack): it can look in a channel for a post by its delivery id. */
+class LookingSender extends ScriptedSender {
+  readonly inChannel = new Set<string>();
+  readonly lookedFor: string[] = [];
+  override async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
+    const outcome = await super.send(channelId, message, nonce);
+    if (outcome.kind === 'sent') this.inChannel.add(nonce);
+    return outcome;
+  }
+  async findSent(_channelId: string, nonce: string): Promise<boolean> {
+    this.lookedFor.push(nonce);
+    return this.inChannel.has(nonce);
+  }
+}
+
 describe('DeliveryWorker', () => {
+  it('does not post again an interrupted post that reached the channel, and posts one that did not', async () => {
+    const sender = new LookingSender('slack', () => ({ kind: 'sent' }));
+    const { store, worker } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'c1', 'slack'));
+    await store.deliveries.add(['landed', 'lost', 'fresh'].map((id) => delivery(id, 's1', 'c1', 'slack')));
+    // A process died during both posts: one reached Slack before the crash, the other did not.
+    await store.deliveries.markSending('landed', now);
+    await store.deliveries.markSending('lost', now);
+    sender.inChannel.add('landed');
+
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 3 });
+    expect(sender.lookedFor).toEqual(['landed', 'lost']);
+    expect(sender.sent.map((entry) => entry.nonce)).toEqual(['lost', 'fresh']);
+    const stored = await store.deliveries.list();
+    expect(stored.map((entry) => [entry.id, entry.state, entry.sendingSince])).toEqual([
+      ['landed', 'sent', undefined], ['lost', 'sent', undefined], ['fresh', 'sent', undefined],
+    ]);
+  });
+
   it('sends each delivery once, oldest first per channel, and keeps it as sent', async () => {
     const sender = new ScriptedSender('discord', () => ({ kind: 'sent' }));
     const { store, worker } = await setUp([sender]);

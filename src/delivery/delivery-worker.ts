@@ -164,15 +164,36 @@ export class DeliveryWorker {
       for (const delivery of batch) {
         if (!this.running || Date.parse(delivery.nextAttemptAt) > this.options.clock().getTime()) return;
         await this.keepPace(channel);
-        const outcome = await sender.send(delivery.channelId, fromStoredMessage(delivery.message), delivery.id).catch(
-          (error: unknown): SendOutcome => ({ kind: 'retry', error: messageOf(error) }),
-        );
+        const outcome = await this.post(sender, delivery);
         const next = await this.record(delivery, outcome);
         if (next === 'stop') return;
         // A pause parked some of this batch: read the channel's queue again.
         if (next === 'reread') break;
       }
     }
+  }
+
+  /**
+   * Posts once. Where the platform has no idempotency key, the attempt is recorded first; a delivery that shows an
+   * attempt with no outcome (its process died mid-post) is first looked for in the channel, and not posted again
+   * if it is there.
+   */
+  private async post(sender: MessageSender, delivery: StoredDelivery): Promise<SendOutcome> {
+    const { store, clock, log } = this.options;
+    if (sender.findSent !== undefined) {
+      if (delivery.sendingSince !== undefined) {
+        const found = await sender.findSent(delivery.channelId, delivery.id, new Date(delivery.sendingSince)).catch((error: unknown) => {
+          log.warn('could not look for an interrupted post in the channel; posting it again, which may repeat it', { delivery: delivery.id, error: messageOf(error) });
+          return false;
+        });
+        if (found) {
+          log.info('an interrupted post had reached the channel; recorded as sent, not posted again', { delivery: delivery.id, channel: delivery.channelId });
+          return { kind: 'sent' };
+        }
+      }
+      await store.deliveries.markSending(delivery.id, clock());
+    }
+    return sender.send(delivery.channelId, fromStoredMessage(delivery.message), delivery.id).catch((error: unknown): SendOutcome => ({ kind: 'retry', error: messageOf(error) }));
   }
 
   private async keepPace(channel: ChannelKey): Promise<void> {

@@ -16,6 +16,11 @@ export interface MessageSender {
   readonly platform: Platform;
   /** `nonce` is stable per delivery, so a retried send can be recognised as a repeat by platforms that support it. */
   send(channelId: string, message: Message, nonce: string): Promise<SendOutcome>;
+  /**
+   * For platforms with no idempotency key (Slack): whether a post carrying `nonce` reached the channel since
+   * `since`. The worker asks before posting again a delivery whose earlier post never recorded its outcome.
+   */
+  findSent?(channelId: string, nonce: string, since: Date): Promise<boolean>;
   /** Tells the person who manages a subscription something they must act on, privately; best effort (throws on failure). */
   tellManager?(subscription: Subscription, notice: Reply): Promise<void>;
 }

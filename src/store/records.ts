@@ -89,5 +89,7 @@ export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 export const storedDeliverySchema = deliverySchema.extend({
   state: deliveryStateSchema,
   sentAt: z.string().optional(),
+  /** A post was under way from then and its outcome never recorded (its process died): it may have landed. */
+  sendingSince: z.string().optional(),
 });
 export type StoredDelivery = z.infer<typeof storedDeliverySchema>;

@@ -71,6 +71,8 @@ export interface DeliveryRepository {
   /** The channel's pending deliveries in order, oldest first, at most `limit`; the head may not be due yet. */
   nextForChannel(platform: Platform, channelId: string, limit: number): Promise<StoredDelivery[]>;
   markSent(id: string, at: Date): Promise<void>;
+  /** A post is under way (platforms with no idempotency key); every outcome below clears it. */
+  markSending(id: string, at: Date): Promise<void>;
   /** A passing failure: counts the attempt and holds the delivery (and its channel) until `nextAttemptAt`. */
   markRetry(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   /** Gave up: dead-lettered after too many attempts, or rejected by the platform for good. Kept for inspection. */

@@ -20,7 +20,7 @@ describe('slackManifestYaml', () => {
     expect(manifest.features.slash_commands).toEqual([
       { command: '/feed', description: feed.description, usage_hint: slackUsageHint(feed), should_escape: true },
     ]);
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'chat:write.public', 'users:read']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'chat:write.public', 'users:read', 'channels:history', 'groups:history']);
     expect(manifest.settings).toEqual({ org_deploy_enabled: false, socket_mode_enabled: true, token_rotation_enabled: false });
     expect(manifest.features.bot_user).toEqual({ display_name: 'Herald', always_online: true });
     expect(manifest.display_information.name).toBe('Herald');

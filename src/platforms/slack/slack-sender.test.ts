@@ -15,7 +15,7 @@ const MESSAGE: Message = { title: 'Rust 2.0', url: 'https://example.org/rust-2',
 
 function sendWith(token: string, channel: string) {
   const client = new webApi.WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: silentLogger() });
-  return new SlackSender(client).send(channel, MESSAGE);
+  return new SlackSender(client).send(channel, MESSAGE, 'delivery-x');
 }
 
 beforeAll(async () => {
@@ -31,22 +31,30 @@ afterAll(() => slack.close());
 
 describe('SlackSender', () => {
   it('posts the rendered blocks and reports the post as sent', async () => {
-    expect(await sender.send('C0OPEN', MESSAGE)).toEqual({ kind: 'sent' });
+    expect(await sender.send('C0OPEN', MESSAGE, 'delivery-x')).toEqual({ kind: 'sent' });
     const [posted] = slack.messages('C0OPEN');
     expect(posted!.text).toContain('Rust 2.0');
     expect(posted!.blocks?.[0]).toMatchObject({ type: 'section' });
   });
 
+  it('marks each post with its delivery id, and finds an earlier post by that id in the channel', async () => {
+    const before = new Date();
+    expect(await sender.send('C0OPEN', MESSAGE, 'delivery-found')).toEqual({ kind: 'sent' });
+    expect(slack.messages('C0OPEN').at(-1)?.metadata).toEqual({ event_type: 'herald_delivery', event_payload: { delivery_id: 'delivery-found' } });
+    expect(await sender.findSent('C0OPEN', 'delivery-found', before)).toBe(true);
+    expect(await sender.findSent('C0OPEN', 'delivery-never-posted', before)).toBe(false);
+  });
+
   it('reports archived, hidden and unknown channels as lost, with a reason a person can act on', async () => {
-    expect(await sender.send('C0OLD', MESSAGE)).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/archived.*is_archived/) });
-    expect(await sender.send('G0HIDDEN', MESSAGE)).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/\/invite @Herald.*channel_not_found/) });
-    expect(await sender.send('C0NOPE', MESSAGE)).toMatchObject({ kind: 'channel-lost' });
+    expect(await sender.send('C0OLD', MESSAGE, 'delivery-x')).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/archived.*is_archived/) });
+    expect(await sender.send('G0HIDDEN', MESSAGE, 'delivery-x')).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/\/invite @Herald.*channel_not_found/) });
+    expect(await sender.send('C0NOPE', MESSAGE, 'delivery-x')).toMatchObject({ kind: 'channel-lost' });
   });
 
   it("hands a 429's Retry-After to the outbox instead of sleeping in the call", async () => {
     slack.rateLimitNext('chat.postMessage', 7);
     const startedAt = Date.now();
-    expect(await sender.send('C0OPEN', MESSAGE)).toMatchObject({ kind: 'retry', afterMs: 7000 });
+    expect(await sender.send('C0OPEN', MESSAGE, 'delivery-x')).toMatchObject({ kind: 'retry', afterMs: 7000 });
     expect(Date.now() - startedAt).toBeLessThan(2000);
   });
 
@@ -56,7 +64,7 @@ describe('SlackSender', () => {
 
   it('retries later when Slack cannot be reached', async () => {
     const client = new webApi.WebClient(slack.botToken, { slackApiUrl: 'http://127.0.0.1:9/api/', retryConfig: { retries: 0 }, logger: silentLogger() });
-    expect(await new SlackSender(client).send('C0OPEN', MESSAGE)).toMatchObject({ kind: 'retry' });
+    expect(await new SlackSender(client).send('C0OPEN', MESSAGE, 'delivery-x')).toMatchObject({ kind: 'retry' });
   });
 
   it("tells a subscription's manager in a direct message", async () => {

@@ -25,6 +25,19 @@ const LOST_CHANNEL_REASONS: Readonly<Record<string, string>> = {
 /** Errors no retry can fix: the message itself is wrong. */
 const REJECTED = new Set(['msg_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text', 'too_many_attachments', 'invalid_arguments']);
 
+/**
+ * Every post carries its delivery id as message metadata: Slack has no idempotency key, so after a crash this is
+ * how a post that landed is told from one that did not (findSent).
+ */
+const METADATA_EVENT = 'herald_delivery';
+/** The history read covers posts from a little before the interrupted attempt, a few pages at most. */
+const HISTORY_MARGIN_MS = 5_000;
+const HISTORY_PAGES = 3;
+
+function deliveryMetadata(deliveryId: string) {
+  return { event_type: METADATA_EVENT, event_payload: { delivery_id: deliveryId } };
+}
+
 /** When Slack says "ratelimited" without a Retry-After. */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
 
@@ -33,13 +46,27 @@ export class SlackSender implements MessageSender {
 
   constructor(private readonly client: webApi.WebClient) {}
 
-  async send(channelId: string, message: Message): Promise<SendOutcome> {
+  async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
     try {
-      await this.client.chat.postMessage({ channel: channelId, ...renderSlackMessage(message) });
+      await this.client.chat.postMessage({ channel: channelId, ...renderSlackMessage(message), metadata: deliveryMetadata(nonce) });
       return { kind: 'sent' };
     } catch (error) {
       return outcomeOf(error);
     }
+  }
+
+  /** Looks through the channel's messages since shortly before `since` for the one carrying the delivery's id. */
+  async findSent(channelId: string, nonce: string, since: Date): Promise<boolean> {
+    const oldest = String((since.getTime() - HISTORY_MARGIN_MS) / 1000);
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page += 1) {
+      const answer = await this.client.conversations.history({ channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      const messages = (answer.messages ?? []) as Array<{ metadata?: { event_type?: string; event_payload?: { delivery_id?: unknown } } }>;
+      if (messages.some((posted) => posted.metadata?.event_type === METADATA_EVENT && posted.metadata.event_payload?.delivery_id === nonce)) return true;
+      cursor = answer.response_metadata?.next_cursor || undefined;
+      if (!answer.has_more || cursor === undefined) return false;
+    }
+    return false;
   }
 
   async tellManager(subscription: Subscription, notice: Reply): Promise<void> {

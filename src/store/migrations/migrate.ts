@@ -13,6 +13,7 @@ import { importKeyvStore } from './002-import-keyv.ts';
 import type { LegacyImportReport } from './002-import-keyv.ts';
 import { gatewayShardsSchema } from './003-gateway-shards.ts';
 import { searchPrecedenceRules } from './004-search-precedence.ts';
+import { deliverySendingSince } from './005-delivery-sending-since.ts';
 
 export interface MigrationOutcome {
   /** What migration 002 brought over from the previous release's Keyv table, when it found one. */
@@ -36,6 +37,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
       '002-import-keyv': importKeyvStore(engine, (report) => (legacyImport = report)),
       '003-gateway-shards': gatewayShardsSchema(engine),
       '004-search-precedence': searchPrecedenceRules(),
+      '005-delivery-sending-since': deliverySendingSince(engine),
     }),
     ...(engine === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });

@@ -66,6 +66,8 @@ export interface DeliveriesTable {
   last_error: string | null;
   state: string;
   sent_at: number | null;
+  /** Set while a post without an idempotency key is under way (migration 005). */
+  sending_since: number | null;
 }
 
 export interface ChannelsTable {

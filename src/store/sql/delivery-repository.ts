@@ -57,15 +57,23 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   async markSent(id: string, at: Date): Promise<void> {
-    await this.db.updateTable('deliveries').set({ state: 'sent', sent_at: at.getTime() }).where('id', '=', id).execute();
+    await this.db.updateTable('deliveries').set({ state: 'sent', sent_at: at.getTime(), sending_since: null }).where('id', '=', id).execute();
+  }
+
+  async markSending(id: string, at: Date): Promise<void> {
+    await this.db.updateTable('deliveries').set({ sending_since: at.getTime() }).where('id', '=', id).execute();
   }
 
   async markRetry(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void> {
-    await this.db.updateTable('deliveries').set({ attempts, next_attempt_at: nextAttemptAt.getTime(), last_error: error }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('deliveries')
+      .set({ attempts, next_attempt_at: nextAttemptAt.getTime(), last_error: error, sending_since: null })
+      .where('id', '=', id)
+      .execute();
   }
 
   async markFailed(id: string, state: 'dead' | 'rejected', attempts: number, error: string): Promise<void> {
-    await this.db.updateTable('deliveries').set({ state, attempts, last_error: error }).where('id', '=', id).execute();
+    await this.db.updateTable('deliveries').set({ state, attempts, last_error: error, sending_since: null }).where('id', '=', id).execute();
   }
 
   async stats(now: Date): Promise<OutboxStats> {
@@ -114,7 +122,8 @@ async function pausedAmong(db: Kysely<Database>, subscriptionIds: readonly strin
   return paused;
 }
 
-function rowOf(delivery: Delivery): Omit<DeliveriesTable, 'seq'> {
+/** Without sending_since (null until a post is under way), so migration 002's import, which runs before 005, can use it. */
+function rowOf(delivery: Delivery): Omit<DeliveriesTable, 'seq' | 'sending_since'> {
   const field = (name: string) => `delivery ${delivery.id} ${name}`;
   return {
     id: delivery.id,
@@ -149,6 +158,7 @@ function storedDeliveryOf(row: Selectable<DeliveriesTable>): StoredDelivery {
       lastError: row.last_error,
       state: row.state,
       sentAt: optionalIsoOf(row.sent_at),
+      sendingSince: optionalIsoOf(row.sending_since),
     },
     origin,
   );

@@ -28,7 +28,7 @@ export type {
   UserInput,
 } from './types.ts';
 
-const DEFAULT_SCOPES = ['chat:write', 'chat:write.public', 'commands', 'users:read', 'channels:read', 'groups:read'];
+const DEFAULT_SCOPES = ['chat:write', 'chat:write.public', 'commands', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
 const DEFAULT_WAIT_MS = 5000;
 
 export async function startSlackEmulator(options: EmulatorOptions = {}): Promise<SlackEmulator> {

@@ -59,6 +59,8 @@ export interface PostedMessage {
   readonly username?: string;
   readonly icon_url?: string;
   readonly icon_emoji?: string;
+  /** Message metadata as chat.postMessage took it. */
+  readonly metadata?: { readonly event_type: string; readonly event_payload: Readonly<Record<string, unknown>> };
   /** Every parameter as parsed, including the ones above. */
   readonly params: Readonly<Record<string, unknown>>;
 }

@@ -1,7 +1,8 @@
 /**
  * The Web API methods the emulator knows, each with the token type and scope it needs and a handler
  * that takes the parsed params and returns Slack's JSON answer (`ok: true` with the method's fields,
- * or `ok: false` with the documented error code). chat.postMessage records what it accepts.
+ * or `ok: false` with the documented error code). chat.postMessage records what it accepts, with its message
+ * metadata; conversations.history lists a channel's messages newest first, metadata only when asked for.
  */
 import { checkMessageContent } from './message-content.ts';
 import type { ChannelState, EmulatorState, UserState } from './state.ts';
@@ -104,9 +105,12 @@ function postMessage(params: Readonly<Record<string, unknown>>, { state }: Metho
   const ts = state.ts.next();
   const optional = (key: string) => (typeof params[key] === 'string' ? { [key]: params[key] as string } : {});
   const flag = (key: string) => (booleanParam(params[key]) === undefined ? {} : { [key]: booleanParam(params[key]) });
+  const metadata = metadataOf(params.metadata);
+  if (metadata === 'invalid') return fail('invalid_metadata_format');
   const message: PostedMessage = {
     ts,
     channel: target.channel,
+    ...(metadata === undefined ? {} : { metadata }),
     requestedChannel: requested,
     ...content,
     ...flag('unfurl_links'),
@@ -175,4 +179,49 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     },
   },
   'chat.postMessage': { token: 'bot', scopes: ['chat:write'], handle: postMessage },
+  'conversations.history': { token: 'bot', scopes: ['channels:history', 'groups:history'], handle: history },
 };
+
+/** `metadata`: a JSON string (form bodies) or an object (JSON bodies) with event_type and event_payload. */
+function metadataOf(value: unknown): PostedMessage['metadata'] | 'invalid' | undefined {
+  if (value === undefined || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return 'invalid';
+    }
+  }
+  const candidate = parsed as { event_type?: unknown; event_payload?: unknown };
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.event_type !== 'string' || typeof candidate.event_payload !== 'object' || candidate.event_payload === null) {
+    return 'invalid';
+  }
+  return { event_type: candidate.event_type, event_payload: candidate.event_payload as Record<string, unknown> };
+}
+
+const HISTORY_DEFAULT_LIMIT = 100;
+const HISTORY_MAX_LIMIT = 999;
+
+/** A channel's messages newest first, after `oldest` (a ts), at most `limit`; metadata with include_all_metadata. */
+function history(params: Readonly<Record<string, unknown>>, { state }: MethodContext): ApiAnswer {
+  const channel = state.channels.get(String(params.channel ?? ''));
+  if (!channel || channel.deleted || (channel.isPrivate && !channel.botIsMember)) return fail('channel_not_found');
+  if (!channel.botIsMember && channel.isPrivate) return fail('not_in_channel');
+  const oldest = Number(params.oldest ?? 0);
+  const limit = Math.min(HISTORY_MAX_LIMIT, Math.max(1, Number(params.limit ?? HISTORY_DEFAULT_LIMIT) || HISTORY_DEFAULT_LIMIT));
+  const withMetadata = booleanParam(params.include_all_metadata) === true;
+  const messages = state.messagesIn(channel.id).filter((message) => Number(message.ts) > oldest).reverse();
+  return {
+    ok: true,
+    messages: messages.slice(0, limit).map((message) => ({
+      type: 'message',
+      ts: message.ts,
+      text: message.text ?? '',
+      bot_id: state.botId,
+      app_id: state.appId,
+      ...(withMetadata && message.metadata ? { metadata: message.metadata } : {}),
+    })),
+    has_more: messages.length > limit,
+  };
+}

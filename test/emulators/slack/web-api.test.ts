@@ -167,6 +167,22 @@ describe('Slack Web API emulator with the real WebClient', () => {
     expect(await platformError(client.chat.postMessage({ channel: 'U0NOBODY001', text: 'x' }))).toBe('channel_not_found');
   });
 
+  it('keeps message metadata and lists a channel newest first, metadata only with include_all_metadata', async () => {
+    const metadata = { event_type: 'herald_delivery', event_payload: { delivery_id: 'd-1' } };
+    const first = await client.chat.postMessage({ channel: GENERAL, text: 'with metadata', metadata });
+    await client.chat.postMessage({ channel: GENERAL, text: 'plain' });
+    expect(slack.messages(GENERAL).find((m) => m.ts === first.ts)?.metadata).toEqual(metadata);
+
+    const plain = await client.conversations.history({ channel: GENERAL, oldest: String(Number(first.ts) - 1) });
+    expect(plain.messages?.slice(0, 2).map((m) => [m.text, m.metadata])).toEqual([['plain', undefined], ['with metadata', undefined]]);
+    const withMetadata = await client.conversations.history({ channel: GENERAL, oldest: String(Number(first.ts) - 1), include_all_metadata: true });
+    expect(withMetadata.messages?.find((m) => m.ts === first.ts)?.metadata).toEqual(metadata);
+    const after = await client.conversations.history({ channel: GENERAL, oldest: first.ts! });
+    expect(after.messages?.map((m) => m.text)).toEqual(['plain']);
+    expect(await platformError(client.conversations.history({ channel: SECRET }))).toBe('channel_not_found');
+    expect(await platformError(client.chat.postMessage({ channel: GENERAL, text: 'x', metadata: '{not json' as never }))).toBe('invalid_metadata_format');
+  });
+
   it('answers users.info for known users and user_not_found otherwise', async () => {
     const result = await client.users.info({ user: READER });
     expect(result.user).toMatchObject({ id: READER, name: 'reader', real_name: 'Rita Reader', is_admin: true, is_owner: false, is_bot: false, deleted: false });
