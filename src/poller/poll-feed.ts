@@ -107,7 +107,8 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
   });
   const { newness, routed } = result;
   if (newness.switchedToLinkIdentity) log.warn('this feed changes its item ids on every fetch; items are now recognised by their links');
-  for (const decision of routed.decisions) log.debug('routing decision', { ...decision });
+  // A decision's reason is worked out when read: only read it when it will be logged.
+  if (log.isLevelEnabled('debug')) for (const decision of routed.decisions) log.debug('routing decision', { ...decision });
   deps.activity.feedPolled({
     url, title: feed.title, items: feed.items.length, newItems: newness.newItems.length, deliveries: routed.deliveries.length, baseline: newness.baseline,
     decisions: routed.decisions.length,
