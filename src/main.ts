@@ -162,6 +162,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const pollDependencies = {
     store, load: loadFeed, rules, log: pollerLog, activity, clock,
     allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
+    maxPostsPerPoll: env.maxPostsPerPoll,
   };
   const poller = new PollPool({
     store, owner, clock, log: pollerLog, activity, leaseMs: DEFAULT_LEASE_MS,

@@ -24,6 +24,7 @@ describe('readEnv', () => {
       logLevel: 'info',
       roles: new Set(['poll', 'deliver', 'gateway', 'http']),
       discordShards: 1,
+      maxPostsPerPoll: 5,
     } satisfies Partial<Env>);
   });
 
@@ -52,6 +53,7 @@ describe('readEnv', () => {
     ['shards asked of Discord', { DISCORD_SHARDS: 'auto' }, { discordShards: 'auto' }],
     ['a number of shards', { DISCORD_SHARDS: '4' }, { discordShards: 4 }],
     ['the Discord proxy port', { HERALD_DISCORD_PROXY_PORT: '8081' }, { discordProxyPort: 8081 }],
+    ['posts per poll', { HERALD_MAX_POSTS_PER_POLL: '12' }, { maxPostsPerPoll: 12 }],
     ['private URLs: true', { HERALD_ALLOW_PRIVATE_URLS: 'true' }, { allowPrivateUrls: true }],
     ['private URLs: 1', { HERALD_ALLOW_PRIVATE_URLS: '1' }, { allowPrivateUrls: true }],
     ['private URLs: YES', { HERALD_ALLOW_PRIVATE_URLS: 'YES' }, { allowPrivateUrls: true }],
@@ -80,6 +82,7 @@ describe('readEnv', () => {
     ['HERALD_ROLES', 'poll,posting', 'HERALD_ROLES: "posting" is not a role; must be a comma-separated list of poll, deliver, gateway, http'],
     ['HERALD_ROLES', ',', 'HERALD_ROLES: must be a comma-separated list'],
     ['DISCORD_SHARDS', '0', 'DISCORD_SHARDS: must be auto or a number of shards'],
+    ['HERALD_MAX_POSTS_PER_POLL', '0', 'HERALD_MAX_POSTS_PER_POLL: must be a whole number from 1 to 1000'],
     ['DISCORD_SHARDS', 'many', 'DISCORD_SHARDS: must be auto or a number of shards'],
     ['HERALD_HTTP_PORT', '65536', 'HERALD_HTTP_PORT: must be a port number'],
     ['HERALD_HTTP_PORT', '-1', 'HERALD_HTTP_PORT: must be a port number'],

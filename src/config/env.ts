@@ -87,6 +87,16 @@ const maxItemAge = z
   })
   .default(DEFAULT_MAX_ITEM_AGE_DAYS);
 
+const maxPostsPerPoll = z
+  .string()
+  .transform((value, ctx) => {
+    const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (number >= 1 && number <= 1000) return number;
+    ctx.addIssue({ code: 'custom', message: 'must be a whole number from 1 to 1000' });
+    return z.NEVER;
+  })
+  .default(5);
+
 const logLevel = z
   .string()
   .transform((value, ctx) => {
@@ -143,6 +153,7 @@ const envSchema = z
     HERALD_ALLOW_PRIVATE_URLS: flag,
     HERALD_POLL_INTERVAL: pollInterval,
     HERALD_MAX_ITEM_AGE_DAYS: maxItemAge,
+    HERALD_MAX_POSTS_PER_POLL: maxPostsPerPoll,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
   })
@@ -167,6 +178,8 @@ const envSchema = z
       allowPrivateUrls: raw.HERALD_ALLOW_PRIVATE_URLS,
       pollIntervalSeconds: raw.HERALD_POLL_INTERVAL,
       maxItemAgeDays: raw.HERALD_MAX_ITEM_AGE_DAYS,
+      /** Posts one poll makes per subscription before the rest become one summary post. */
+      maxPostsPerPoll: raw.HERALD_MAX_POSTS_PER_POLL,
       logLevel: raw.LOG_LEVEL,
       /** Unset: pretty on a terminal, JSON otherwise (the logger decides). */
       logFormat: raw.LOG_FORMAT,

@@ -1,6 +1,7 @@
 /**
  * The router: for each new item and each active subscription of its feed, applies the subscription's rule and
- * the age limits, and returns the deliveries to write to the outbox, with every decision and its reason.
+ * the age limits, and returns the deliveries to write to the outbox, with every decision and its reason. A poll
+ * that finds a flood of new items posts at most `maxPostsPerPoll` of them per subscription, then one summary.
  * Pure apart from the rule cache; the caller persists the deliveries before advancing the seen set.
  * With many subscriptions an item is compared only with the rules it may match (RuleCache.ruleSet, a rule
  * index), and a decision's reason is worked out only when it is read.
@@ -8,6 +9,8 @@
 import { createHash } from 'node:crypto';
 import type { Item } from '../feeds/item.ts';
 import { toMessage } from '../format/message.ts';
+import type { Message } from '../format/message.ts';
+import { resolveUrl } from '../net/http-url.ts';
 import type { Delivery, Subscription } from '../store/records.ts';
 import { ruleItemOf } from './rule-cache.ts';
 import type { RuleCache } from './rule-cache.ts';
@@ -24,7 +27,15 @@ export interface RoutingContext {
   readonly now: Date;
   readonly maxItemAgeDays: number;
   readonly rules: RuleCache;
+  /** Most posts one poll makes for one subscription; the rest become one summary post (default 5). */
+  readonly maxPostsPerPoll?: number;
+  /** The feed's site, where the summary post links to (else the feed itself). */
+  readonly feedLink?: string;
 }
+
+export const DEFAULT_MAX_POSTS_PER_POLL = 5;
+/** How many of the items left out a summary post names. */
+const SUMMARY_TITLES = 10;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
@@ -48,33 +59,68 @@ export function routeItems(
   const decisions: RoutingDecision[] = [];
   const active = subscriptions.filter((subscription) => !subscription.paused);
   const rules = context.rules.ruleSet(active.map((subscription) => subscription.rule));
+  const maxPosts = context.maxPostsPerPoll ?? DEFAULT_MAX_POSTS_PER_POLL;
+  /** Per subscription: how many of its deliveries this poll made, and the items left out past the cap. */
+  const posted = new Map<string, number>();
+  const leftOut = new Map<string, Item[]>();
   for (const item of items) {
     const verdicts = rules.verdicts(ruleItemOf(item, feedTitle));
     for (const [position, subscription] of active.entries()) {
       const decision = decide(item, subscription, context, verdicts[position]!);
+      const count = posted.get(subscription.id) ?? 0;
+      const capped = decision.deliver && count >= maxPosts;
       decisions.push({
         subscriptionId: subscription.id,
         itemId: item.id,
-        deliver: decision.deliver,
+        deliver: decision.deliver && !capped,
         get reason() {
-          return decision.reason;
+          return capped ? `${decision.reason}; but this poll already posted ${maxPosts} items for the subscription, so it is in the summary post` : decision.reason;
         },
       });
       if (!decision.deliver) continue;
-      deliveries.push({
-        id: deliveryId(subscription.id, item.id),
-        subscriptionId: subscription.id,
-        platform: subscription.platform,
-        channelId: subscription.channelId,
-        itemId: item.id,
-        message: toStoredMessage(toMessage(item, feedTitle)),
-        createdAt: context.now.toISOString(),
-        attempts: 0,
-        nextAttemptAt: context.now.toISOString(),
-      });
+      if (capped) {
+        leftOut.set(subscription.id, [...(leftOut.get(subscription.id) ?? []), item]);
+        continue;
+      }
+      posted.set(subscription.id, count + 1);
+      deliveries.push(deliveryOf(subscription, item.id, toMessage(item, feedTitle), context.now));
     }
   }
+  for (const subscription of active) {
+    const omitted = leftOut.get(subscription.id);
+    if (omitted !== undefined) deliveries.push(deliveryOf(subscription, `more:${omitted[0]!.id}`, summaryMessage(omitted, feedTitle, context), context.now));
+  }
   return { deliveries, decisions };
+}
+
+function deliveryOf(subscription: Subscription, itemKey: string, message: Message, now: Date): Delivery {
+  return {
+    id: deliveryId(subscription.id, itemKey),
+    subscriptionId: subscription.id,
+    platform: subscription.platform,
+    channelId: subscription.channelId,
+    itemId: itemKey,
+    message: toStoredMessage(message),
+    createdAt: now.toISOString(),
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+  };
+}
+
+/** One post standing for the items past the cap: "…and 37 more from Feed", linked to the feed, naming the first few. */
+function summaryMessage(omitted: readonly Item[], feedTitle: string, context: RoutingContext): Message {
+  const first = toMessage(omitted[0]!, feedTitle);
+  const titles = omitted.slice(0, SUMMARY_TITLES).map((item) => `• ${toMessage(item, feedTitle).title}`);
+  if (omitted.length > SUMMARY_TITLES) titles.push(`• … ${omitted.length - SUMMARY_TITLES} more`);
+  const url = resolveUrl(context.feedLink) ?? resolveUrl(first.feedUrl);
+  return {
+    title: `…and ${omitted.length} more from ${first.feedTitle}`,
+    summary: titles.join('\n'),
+    feedTitle: first.feedTitle,
+    feedUrl: first.feedUrl,
+    categories: [],
+    ...(url === undefined ? {} : { url }),
+  };
 }
 
 function decide(

@@ -32,6 +32,8 @@ export interface PollDependencies {
   readonly allowPrivateUrls: boolean;
   readonly pollIntervalSeconds: number;
   readonly maxItemAgeDays: number;
+  /** Posts per subscription per poll before the rest become one summary post. */
+  readonly maxPostsPerPoll?: number;
   readonly clock: () => Date;
 }
 
@@ -85,7 +87,9 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
     await fence(session);
     const newness = selectNewItems(feed.items, await session.seen.get(url));
     const subscriptions = await session.subscriptions.listByFeed(url);
-    const routed = routeItems(newness.newItems, feed.title, subscriptions, { now: polledAt, maxItemAgeDays: deps.maxItemAgeDays, rules: deps.rules });
+    const routed = routeItems(newness.newItems, feed.title, subscriptions, {
+      now: polledAt, maxItemAgeDays: deps.maxItemAgeDays, rules: deps.rules, maxPostsPerPoll: deps.maxPostsPerPoll, feedLink: feed.link,
+    });
     await session.deliveries.add(routed.deliveries);
     await session.seen.save(url, newness.seen);
     await saveState(

@@ -43,6 +43,8 @@ function start(): Promise<HeraldProcess> {
     env: {
       DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiBase, DISCORD_GUILD_ID: GUILD,
       HERALD_POLL_INTERVAL: '1', HERALD_ALLOW_PRIVATE_URLS: 'true', LOG_LEVEL: 'info',
+      // Ten items arrive at once, and after a restart more: every one must be posted, not summarised.
+      HERALD_MAX_POSTS_PER_POLL: String(ITEMS),
     },
   });
 }
