@@ -45,15 +45,17 @@ const cache = z
   })
   .optional();
 
-const port = z
-  .string()
-  .transform((value, ctx) => {
+/** A whole number from `min` to `max`, or the message. */
+function wholeNumber(min: number, max: number, message: string) {
+  return z.string().transform((value, ctx) => {
     const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (number >= 0 && number <= 65_535) return number;
-    ctx.addIssue({ code: 'custom', message: 'must be a port number from 0 to 65535' });
+    if (number >= min && number <= max) return number;
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
-  })
-  .optional();
+  });
+}
+
+const port = wholeNumber(0, 65_535, 'must be a port number from 0 to 65535').optional();
 
 const flag = z
   .string()
@@ -87,15 +89,7 @@ const maxItemAge = z
   })
   .default(DEFAULT_MAX_ITEM_AGE_DAYS);
 
-const maxPostsPerPoll = z
-  .string()
-  .transform((value, ctx) => {
-    const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (number >= 1 && number <= 1000) return number;
-    ctx.addIssue({ code: 'custom', message: 'must be a whole number from 1 to 1000' });
-    return z.NEVER;
-  })
-  .default(5);
+const maxPostsPerPoll = wholeNumber(1, 1000, 'must be a whole number from 1 to 1000').default(5);
 
 const logLevel = z
   .string()
