@@ -51,6 +51,12 @@ describe('renderDiscordMessage', () => {
     });
   });
 
+  it('shows markup in a feed title as typed: no bold, spoiler, code or strikethrough from the feed', () => {
+    const embed = onlyEmbed(render({ title: '**Big** ||secret|| `rm -rf` ~~old~~ _it_ [x](y) a\\b' }));
+    expect(embed.title).toBe('\\*\\*Big\\*\\* \\|\\|secret\\|\\| \\`rm -rf\\` \\~\\~old\\~\\~ \\_it\\_ [x](y) a\\\\b');
+    expect(asDisplayed(embed.title)).toBe('**Big** ||secret|| `rm -rf` ~~old~~ _it_ [x](y) a\\b');
+  });
+
   it('lets no mention from feed text survive anywhere', () => {
     const payload = render(
       {

@@ -53,7 +53,7 @@ const SNOWFLAKE = /^\d{1,20}$/u;
 const DISCORD_URL = /https?:\/\/[^\s<]+[^<.,:;"')\]\s]/gu;
 
 export function renderDiscordMessage(message: Message, options: DiscordRenderOptions = {}): DiscordMessagePayload {
-  const title = fitText(message.title, DISCORD_LIMITS.title, neutraliseMentions);
+  const title = fitText(message.title, DISCORD_LIMITS.title, escapeTitle);
   const footerText = fitText(message.feedTitle, DISCORD_LIMITS.footerText, neutraliseMentions);
   // Author names and footers are shown as typed, not as markdown: escaping there would show backslashes.
   const authorName = message.author === undefined ? '' : fitText(message.author, DISCORD_LIMITS.authorName, neutraliseMentions);
@@ -104,6 +104,14 @@ export function neutraliseMentions(text: string): string {
   return text
     .replace(/@(?=everyone|here)/giu, `@${ZERO_WIDTH_SPACE}`)
     .replace(/<(?=[@#/])/gu, `<${ZERO_WIDTH_SPACE}`);
+}
+
+/**
+ * Embed titles render bold, italics, strikethrough, code and spoilers, but not masked links or line-start
+ * markup: those are escaped (a bracket stays as typed).
+ */
+function escapeTitle(text: string): string {
+  return neutraliseMentions(text.replace(/[\\*_~`|]/gu, '\\$&'));
 }
 
 /** Bold, italics, underline, strikethrough, code, spoilers, masked links; backslash first of all. */
