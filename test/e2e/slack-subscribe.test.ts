@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlackEmulator } from '../emulators/slack/server.ts';
 import type { PostedMessage, SlackEmulator, SlashCommandResult } from '../emulators/slack/server.ts';
+import type { SignatureMode } from '../emulators/slack/types.ts';
 import { makeAtom } from '../emulators/feed-documents.ts';
 import type { TestItem } from '../emulators/feed-documents.ts';
 import { startFeedServer } from '../emulators/feed-server.ts';
@@ -81,7 +82,7 @@ async function tearDown(setup: Setup | undefined): Promise<void> {
   setup?.work.remove();
 }
 
-function feed(setup: Setup, mode: Mode, text: string, options: { user?: string; channel?: string; signature?: 'valid' | 'forged' | 'stale' } = {}): Promise<SlashCommandResult> {
+function feed(setup: Setup, mode: Mode, text: string, options: { user?: string; channel?: string; signature?: SignatureMode } = {}): Promise<SlashCommandResult> {
   return setup.slack.runSlashCommand({
     mode, url: setup.eventsUrl, command: '/feed', text, channelId: options.channel ?? RELEASES, userId: options.user ?? ADMIN, signature: options.signature,
   });
@@ -280,10 +281,14 @@ describe('Slack (HTTP mode): requests that are not from Slack', () => {
   }, 60_000);
   afterAll(() => tearDown(setup));
 
-  it.each(['forged', 'stale'] as const)('refuses a %s signature with 401 and does nothing', async (signature) => {
+  it.each([
+    { signature: 'forged', logged: /"level":"warn".*Failed to parse and verify the request data/ },
+    { signature: 'stale', logged: /"level":"warn".*Failed to parse and verify the request data/ },
+    { signature: 'future', logged: /"level":"warn".*timestamped in the future/ },
+  ] as const)('refuses a $signature signature with 401 and does nothing', async ({ signature, logged }) => {
     const result = await feed(setup, mode, `add <${setup.feeds.url(FEED_PATH)}>`, { signature });
     expect(result.status).toBe(401);
-    await setup.herald.waitForLine(/"level":"warn".*Failed to parse and verify the request data/);
+    await setup.herald.waitForLine(logged);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(result.responses).toEqual([]);
     expect(await answerOf(await feed(setup, mode, 'list'))).toMatch(/No subscriptions here yet/);

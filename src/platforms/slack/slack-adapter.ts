@@ -77,7 +77,7 @@ export class SlackAdapter {
       // the receiver's own start() would only open a server of its own.
       const receiver = new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger });
       this.app = new App({ token: options.botToken, receiver, clientOptions, logger, deferInitialization: true });
-      this.httpListener = onlyPost(receiver.requestListener);
+      this.httpListener = onlyPost(refusingFutureRequests(receiver.requestListener, log));
     }
 
     const admins = new SlackAdmins(this.app.client, options.admins, options.cache);
@@ -128,6 +128,26 @@ export class SlackAdapter {
     // In HTTP mode nothing of Bolt's listens; Herald's HTTP server stops serving httpListener.
     if (this.mode === 'socket') await this.app.stop();
   }
+}
+
+/** Slack's window for a request's timestamp, either way. */
+const REQUEST_WINDOW_SECONDS = 5 * 60;
+
+/**
+ * Bolt refuses a request timestamped over five minutes ago but not one timestamped ahead, which a captured
+ * request replayed later would need: refuse that too, with the same 401.
+ */
+function refusingFutureRequests(listener: RequestListener, log: Logger): RequestListener {
+  return (request, response) => {
+    const timestamp = Number(request.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(timestamp) && timestamp > Date.now() / 1000 + REQUEST_WINDOW_SECONDS) {
+      log.warn('refused a Slack request timestamped in the future; check this server\'s clock if Slack itself sent it', { path: request.url?.split('?')[0] });
+      response.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('request timestamp is in the future\n');
+      return;
+    }
+    listener(request, response);
+  };
 }
 
 /** WebSocket.OPEN: SlackWebSocket reports the readyState of its undici WebSocket. */

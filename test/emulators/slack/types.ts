@@ -65,7 +65,7 @@ export interface PostedMessage {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-export type SignatureMode = 'valid' | 'forged' | 'stale';
+export type SignatureMode = 'valid' | 'forged' | 'stale' | 'future';
 
 export interface SlashCommandInput {
   /** 'http': a signed form POST to `url`; 'socket': an envelope on one open Socket Mode connection, picked at random. */
@@ -79,7 +79,7 @@ export interface SlashCommandInput {
   channelId: string;
   /** Default: the emulator's default user (`defaultUserId`). */
   userId?: string;
-  /** HTTP mode: 'forged' signs with a wrong secret, 'stale' with a timestamp 10 minutes old. */
+  /** HTTP mode: 'forged' signs with a wrong secret, 'stale' with a timestamp 10 minutes old, 'future' 10 minutes ahead. */
   signature?: SignatureMode;
   /** How long to wait for the acknowledgement before rejecting; default 20 s. */
   timeoutMs?: number;
