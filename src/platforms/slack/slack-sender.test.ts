@@ -6,7 +6,7 @@ import { silentLogger } from '../../../test/emulators/slack/silent-logger.ts';
 import { reply } from '../../commands/reply.ts';
 import type { Message } from '../../format/message.ts';
 import type { Subscription } from '../../store/records.ts';
-import { SlackSender } from './slack-sender.ts';
+import { outcomeOf, SlackSender } from './slack-sender.ts';
 
 let slack: SlackEmulator;
 let sender: SlackSender;
@@ -49,6 +49,11 @@ describe('SlackSender', () => {
     expect(await sender.send('C0OLD', MESSAGE, 'delivery-x')).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/archived.*is_archived/) });
     expect(await sender.send('G0HIDDEN', MESSAGE, 'delivery-x')).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/\/invite @Herald.*channel_not_found/) });
     expect(await sender.send('C0NOPE', MESSAGE, 'delivery-x')).toMatchObject({ kind: 'channel-lost' });
+  });
+
+  it.each(['ratelimited', 'rate_limited'])('waits out a rate limit Slack reports in the body as %s', (slackError) => {
+    const error = { code: webApi.ErrorCode.PlatformError, data: { ok: false, error: slackError } };
+    expect(outcomeOf(error)).toEqual({ kind: 'retry', afterMs: 30_000, error: `Slack rate limit (${slackError})` });
   });
 
   it("hands a 429's Retry-After to the outbox instead of sleeping in the call", async () => {

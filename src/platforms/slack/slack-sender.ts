@@ -86,7 +86,8 @@ export function outcomeOf(error: unknown): SendOutcome {
     const slackError = (error as webApi.WebAPIPlatformError).data.error;
     const lost = LOST_CHANNEL_REASONS[slackError];
     if (lost !== undefined) return { kind: 'channel-lost', reason: `${lost} (Slack error ${slackError})` };
-    if (slackError === 'ratelimited') return { kind: 'retry', afterMs: DEFAULT_RATE_LIMIT_WAIT_MS, error: 'Slack rate limit' };
+    // Slack spells it both ways across methods and documents.
+    if (slackError === 'ratelimited' || slackError === 'rate_limited') return { kind: 'retry', afterMs: DEFAULT_RATE_LIMIT_WAIT_MS, error: `Slack rate limit (${slackError})` };
     if (REJECTED.has(slackError)) return { kind: 'rejected', reason: `Slack refused the message: ${slackError}` };
     return { kind: 'retry', error: `Slack answered ${slackError}` };
   }
