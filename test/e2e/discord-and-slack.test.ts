@@ -94,4 +94,10 @@ describe('Discord and Slack in one process', () => {
     expect(discord.messages(DISCORD_CHANNEL).map((message) => message.embeds[0]?.title)).toEqual(['Fresh news for everyone']);
     expect(slack.messages(SLACK_CHANNEL).map((message) => message.text)).toEqual([expect.stringContaining('Fresh news for everyone')]);
   });
+
+  it('never writes a token to its output, even at debug level, after a whole run of both platforms', () => {
+    const output = herald.stdout() + herald.stderr();
+    expect(output).toMatch(/"level":"debug"/);
+    for (const secret of [discord.token, slack.botToken, slack.appToken]) expect(output).not.toContain(secret);
+  });
 });
