@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
-import { findUnknownVariables, readEnv, type Env } from './env.ts';
+import { readFileSync } from 'node:fs';
+import { ENV_VARIABLES, findUnknownVariables, readEnv, type Env } from './env.ts';
 
 function problemsOf(source: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -149,5 +150,22 @@ describe('findUnknownVariables', () => {
       'HERALD_POLL_INTERVALL is not a Herald setting; did you mean HERALD_POLL_INTERVAL?',
       'HERALD_ZZZ is not a Herald setting',
     ]);
+  });
+
+  it('names unknown DISCORD_* and SLACK_* variables too', () => {
+    expect(findUnknownVariables({ DISCORD_TOKN: 'x', SLACK_BOT_TOKEM: 'y', SLACK_WEBHOOK: 'z', DISCORD_TOKEN: 'ok' })).toEqual([
+      'DISCORD_TOKN is not a Herald setting; did you mean DISCORD_TOKEN?',
+      'SLACK_BOT_TOKEM is not a Herald setting; did you mean SLACK_BOT_TOKEN?',
+      'SLACK_WEBHOOK is not a Herald setting',
+    ]);
+  });
+});
+
+describe('.env.example', () => {
+  it('names exactly the variables Herald reads, each with a comment', () => {
+    const lines = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8').split('\n');
+    const names = lines.map((line) => /^#?\s*([A-Z][A-Z0-9_]*)=/.exec(line)?.[1]).filter((name) => name !== undefined);
+    expect([...names].sort()).toEqual([...ENV_VARIABLES].sort());
+    for (const name of names) expect(lines[lines.findIndex((line) => line.includes(`${name}=`)) - 1], name).toMatch(/^# \S/);
   });
 });

@@ -204,13 +204,15 @@ export function isVariableSet(source: NodeJS.ProcessEnv, name: string): boolean 
   return (source[name] ?? '').trim() !== '';
 }
 
-/** Warnings for HERALD_* variables Herald does not read, with the likely intended name. */
+/** The prefixes of Herald's own variables: a set one Herald does not read is most likely a typo. */
+const CHECKED_PREFIXES = ['HERALD_', 'DISCORD_', 'SLACK_'];
+
+/** Warnings for HERALD_*, DISCORD_* and SLACK_* variables Herald does not read, with the likely intended name. */
 export function findUnknownVariables(source: NodeJS.ProcessEnv): string[] {
-  const known = ENV_VARIABLES.filter((name) => name.startsWith('HERALD_'));
   return Object.keys(source)
-    .filter((name) => name.startsWith('HERALD_') && !known.includes(name) && isVariableSet(source, name))
+    .filter((name) => CHECKED_PREFIXES.some((prefix) => name.startsWith(prefix)) && !ENV_VARIABLES.includes(name) && isVariableSet(source, name))
     .map((name) => {
-      const suggestion = suggestName(name, known);
+      const suggestion = suggestName(name, ENV_VARIABLES);
       return `${name} is not a Herald setting${suggestion === undefined ? '' : `; did you mean ${suggestion}?`}`;
     });
 }
