@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.ts';
+import { runCli } from '../src/run-cli.ts';
 
 const cwd = mkdtempSync(path.join(tmpdir(), 'herald-cli-'));
 writeFileSync(path.join(cwd, 'herald.yaml'), 'subscriptions: []\n');

@@ -1,0 +1,304 @@
+/**
+ * The `herald` command line: start (the default), inspect, check-config, discord:register, discord-proxy,
+ * slack:manifest, help.
+ * Each command writes its result to stdout and its problems to stderr, and sets the exit code.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { commandGroups } from '../commands/index.ts';
+import { ConfigError, loadEnvironment } from './config/load-config.ts';
+import { RuleCache, ruleItemOf } from './delivery/rule-cache.ts';
+import { HeraldError, messageOf } from './errors.ts';
+import { decodeFeedBytes } from './feeds/decode.ts';
+import type { ParsedFeed } from './feeds/item.ts';
+import { loadFeed } from './feeds/load-feed.ts';
+import { parseFeed } from './feeds/parse.ts';
+import { createLogger } from './log.ts';
+import type { Logger } from './log.ts';
+import { DEFAULT_DISCORD_PROXY_PORT, hideCredentials } from './config/env.ts';
+import { suggestName } from './config/suggest-name.ts';
+import { startDiscordProxy } from './platforms/discord/discord-proxy.ts';
+import { readConfiguration, startHerald } from './main.ts';
+import { normaliseApiBase } from './platforms/discord/discord-rest.ts';
+import { registerWithToken } from './platforms/discord/register-commands.ts';
+import { slackManifestYaml } from './platforms/slack/manifest.ts';
+import { normaliseFeedUrl, ruleReading, validateRule } from './services/subscription-service.ts';
+import { isHttpUrl } from './net/http-url.ts';
+import { truncateText } from './format/truncate.ts';
+
+const USAGE = `Usage: herald <command>   (herald help <command>, herald <command> --help: that command's usage)
+
+  start                           run the bot (Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, else the console)
+  inspect <url|file> [--rule EXPR] [--json]
+                                  parse a feed and print its items, with each rule verdict and its reason
+  check-config                    validate .env, the environment and config/herald.yaml (HERALD_CONFIG)
+  discord:register                register the /feed slash command (per guild with DISCORD_GUILD_ID)
+  discord-proxy                   forward a cluster's Discord REST requests through one process, so Discord's
+                                  rate limits hold cluster-wide (port HERALD_DISCORD_PROXY_PORT, default 8080;
+                                  on to DISCORD_API_URL); point each Herald's DISCORD_API_URL at it
+  slack:manifest [--socket | --http URL]
+                                  print the Slack app manifest (YAML) to create Herald's Slack app from:
+                                  Socket Mode (the default) or HTTP mode with Slack posting to URL/slack/events
+  help [command]                  show this help, or one command's usage
+  --version                       print Herald's version
+`;
+
+/** Where a command writes, and what it reads: the process's own by default, captured ones in tests. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+type Command = { readonly usage: string; readonly run: (args: string[], io: CliIo) => Promise<number> };
+
+/** A command line that cannot be run as written: printed as one line and the command's usage, exit 2. */
+class UsageError extends Error {}
+
+const commands: Record<string, Command> = {
+  start: { usage: 'Usage: herald start\n  run the bot: Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, else the console\n', run: runStart },
+  inspect: {
+    usage: 'Usage: herald inspect <url|file> [--rule EXPR] [--json]\n  --rule EXPR  show each item\'s verdict under the rule EXPR, and why\n  --json       print the feed and its items as JSON\n',
+    run: runInspect,
+  },
+  'check-config': { usage: 'Usage: herald check-config\n  validate .env, the environment and config/herald.yaml (HERALD_CONFIG)\n', run: runCheckConfig },
+  'discord:register': { usage: 'Usage: herald discord:register\n  register the /feed slash command (per guild with DISCORD_GUILD_ID), with DISCORD_TOKEN\n', run: runDiscordRegister },
+  'slack:manifest': {
+    usage: 'Usage: herald slack:manifest [--socket | --http URL]\n  --socket    Socket Mode: no public URL needed (the default)\n  --http URL  HTTP mode: Slack posts commands to URL/slack/events\n',
+    run: runSlackManifest,
+  },
+  'discord-proxy': {
+    usage: 'Usage: herald discord-proxy\n  forward a cluster\'s Discord REST requests (port HERALD_DISCORD_PROXY_PORT, default 8080; on to DISCORD_API_URL)\n',
+    run: runDiscordProxy,
+  },
+  help: { usage: 'Usage: herald help [command]\n', run: runHelp },
+};
+
+const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+
+/** Runs one command line (argv without node and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [first = 'start', ...rest] = argv;
+  if (first === '--version' || first === '-v' || first === 'version') {
+    io.stdout.write(`herald ${heraldVersion()}\n`);
+    return 0;
+  }
+  const name = first === '--help' || first === '-h' ? 'help' : first;
+  const command = commands[name];
+  if (command === undefined) {
+    const suggestion = suggestName(name, Object.keys(commands));
+    io.stderr.write(`herald: unknown command "${name}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}\n\n${USAGE}`);
+    return 2;
+  }
+  if (name !== 'help' && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout.write(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`herald ${name}: ${error.message}\n${command.usage}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) io.stderr.write(`herald: the configuration has problems:\n${error.message}\n`);
+    else if (error instanceof HeraldError) io.stderr.write(`herald: ${error.userMessage}\n`);
+    else io.stderr.write(`herald: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function runHelp(args: string[], io: CliIo): Promise<number> {
+  const [name, ...extra] = args;
+  if (name === undefined) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const command = commands[name];
+  if (command === undefined || extra.length > 0) {
+    const suggestion = command === undefined ? suggestName(name, Object.keys(commands)) : undefined;
+    io.stderr.write(`herald: ${command === undefined ? `no command "${name}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}` : 'help takes one command'}\n\n${USAGE}`);
+    return 2;
+  }
+  io.stdout.write(command.usage);
+  return 0;
+}
+
+/** node:util's parseArgs, its errors (ERR_PARSE_ARGS_*: a missing value, an unknown flag) made usage errors. */
+function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(messageOf(error).split('\n')[0] ?? '');
+    throw error;
+  }
+}
+
+/** package.json's version, found upwards from this file (src/cli.ts, or dist/src/cli.js in the build). */
+function heraldVersion(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(directory, 'package.json');
+    if (existsSync(candidate)) {
+      const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'herald' && manifest.version !== undefined) return manifest.version;
+    }
+    const parent = path.dirname(directory);
+    if (parent === directory) return 'unknown';
+    directory = parent;
+  }
+}
+
+async function runStart(args: string[], io: CliIo): Promise<number> {
+  parseCommandArgs({ args, options: {} });
+  const herald = await startHerald({ env: io.env, cwd: io.cwd, stdout: process.stdout });
+  await untilStopped(herald.log);
+  await herald.stop();
+  return 0;
+}
+
+/** `herald discord-proxy`: the cluster's one way to Discord's REST API (see discord-proxy.ts). */
+async function runDiscordProxy(args: string[], io: CliIo): Promise<number> {
+  parseCommandArgs({ args, options: {} });
+  const env = loadEnvironment({ env: io.env, cwd: io.cwd });
+  const log = createLogger({ level: env.logLevel, format: env.logFormat }).child({ module: 'discord-proxy' });
+  const proxy = await startDiscordProxy({ port: env.discordProxyPort ?? DEFAULT_DISCORD_PROXY_PORT, upstream: env.discordApiUrl, log });
+  await untilStopped(log);
+  await proxy.close();
+  return 0;
+}
+
+/** Resolves on SIGINT or SIGTERM: a clean stop follows. */
+function untilStopped(log: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info('stopping', { signal });
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+async function runInspect(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { rule: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const target = positionals[0];
+  if (target === undefined || positionals.length > 1) throw new UsageError(target === undefined ? 'name a feed URL or file' : `one feed at a time (got ${positionals.length})`);
+  const rule = values.rule === undefined ? undefined : validateRule(values.rule);
+  const { feed, source } = await readFeed(target, io.cwd);
+  const rules = new RuleCache();
+  const items = feed.items.map((item) => ({ item, verdict: rule === undefined ? undefined : rules.evaluate(rule, ruleItemOf(item, feed.title)) }));
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ source, format: feed.format, title: feed.title, link: feed.link, items: items.map(({ item, verdict }) => ({ ...item, verdict })) }, null, 2)}\n`);
+    return 0;
+  }
+  const out: string[] = [`${feed.title} (${feed.format}, ${feed.items.length} items) — ${source}`];
+  if (rule !== undefined) out.push(`rule: ${rule === '' ? '(empty: every item matches)' : ruleReading(rule)} → ${items.filter((entry) => entry.verdict?.matches).length} of ${items.length} match`);
+  for (const { item, verdict } of items) {
+    out.push('');
+    out.push(`${verdict === undefined ? '•' : verdict.matches ? '✅' : '❌'} ${item.title}`);
+    if (verdict !== undefined) out.push(`   why:        ${verdict.reason}`);
+    out.push(`   id:         ${item.id}`);
+    if (item.link) out.push(`   link:       ${item.link}`);
+    const date = item.published ?? item.updated;
+    if (date) out.push(`   date:       ${date.toISOString()}`);
+    if (item.author) out.push(`   author:     ${item.author}`);
+    if (item.categories.length > 0) out.push(`   categories: ${item.categories.join(', ')}`);
+    if (item.image) out.push(`   image:      ${item.image}`);
+    if (item.summary) out.push(`   summary:    ${truncateText(item.summary, 200)}`);
+  }
+  io.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}
+
+/**
+ * A local file is read as it is; a URL is fetched (the operator's own command: private addresses allowed).
+ * Without a scheme, a name that exists, or looks like a path (./, /, ~, a folder without a dot, a feed file
+ * extension), is a file; anything else (example.org/feed) is asked for with its scheme rather than guessed.
+ */
+async function readFeed(target: string, cwd: string): Promise<{ feed: ParsedFeed; source: string }> {
+  const file = target.startsWith('file:') ? fileURLToPath(target) : path.resolve(cwd, target);
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+  if (!hasScheme || target.startsWith('file:')) {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    if (stats?.isFile()) return { feed: parseFeed(decodeFeedBytes(readFileSync(file)), pathToFileURL(file).toString()), source: file };
+    if (stats?.isDirectory()) throw new HeraldError('inspect-target', `${target} is a folder, not a feed file`);
+    if (target.startsWith('file:') || looksLikePath(target)) throw new HeraldError('inspect-target', `the file ${target} does not exist (looked for ${file})`);
+    throw new HeraldError('inspect-target', `${target} is neither a file here nor a URL: to fetch it, write the scheme, as in https://${target}`);
+  }
+  const loaded = await loadFeed(normaliseFeedUrl(target, true), { allowPrivate: true, discover: true });
+  if (loaded.status !== 'ok') throw new HeraldError('unexpected-not-modified', `${target} answered 304 to an unconditional request`);
+  return { feed: loaded.feed, source: loaded.url };
+}
+
+function looksLikePath(target: string): boolean {
+  if (/^(\.{1,2}|~)?[/\\]/.test(target) || target.includes('\\')) return true;
+  if (/\.(xml|rss|atom|rdf|json|txt)$/i.test(target)) return true;
+  const first = target.split('/')[0] ?? '';
+  return target.includes('/') && !first.includes('.') && !first.includes(':');
+}
+
+async function runCheckConfig(args: string[], io: CliIo): Promise<number> {
+  parseCommandArgs({ args, options: {} });
+  const config = readConfiguration(io.env, io.cwd, false);
+  for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+  const count = config.file.subscriptions.length;
+  const platforms = [config.env.discordToken && 'Discord', config.env.slackBotToken && `Slack (${config.env.slackAppToken ? 'Socket Mode' : 'HTTP mode'})`].filter(Boolean);
+  const platform = platforms.length > 0 ? platforms.join(' and ') : 'the console (no DISCORD_TOKEN or SLACK_BOT_TOKEN)';
+  io.stdout.write(
+    `${path.relative(io.cwd, config.filePath) || config.filePath} is valid: ${count} subscription${count === 1 ? '' : 's'}, ` +
+      `poll every ${config.env.pollIntervalSeconds} s, store ${hideCredentials(config.env.store)}, posting to ${platform}, ` +
+      `roles ${[...config.env.roles].join(',')}.\n`,
+  );
+  return 0;
+}
+
+async function runDiscordRegister(args: string[], io: CliIo): Promise<number> {
+  parseCommandArgs({ args, options: {} });
+  const { env } = readConfiguration(io.env, io.cwd, false);
+  if (env.discordToken === undefined) {
+    io.stderr.write('herald: set DISCORD_TOKEN (in the environment or .env) to register commands.\n');
+    return 1;
+  }
+  const apiUrl = normaliseApiBase(env.discordApiUrl);
+  let result;
+  try {
+    result = await registerWithToken({
+      token: env.discordToken,
+      apiUrl,
+      guildId: env.discordGuildId,
+      groups: commandGroups,
+      log: createLogger({ level: env.logLevel, format: env.logFormat }),
+    });
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    // Discord answered (a DiscordAPIError or HTTPError carries its status): that error says what it refused.
+    if (typeof status === 'number') throw error;
+    const where = apiUrl ?? 'https://discord.com/api';
+    const check = env.discordApiUrl === undefined ? 'check the network (DISCORD_API_URL is unset: Discord itself)' : 'check DISCORD_API_URL';
+    io.stderr.write(`herald: could not reach the Discord API at ${where} (${networkReason(error)}): ${check}.\n`);
+    return 1;
+  }
+  io.stdout.write(`${result.changed ? 'Registered' : 'Already up to date:'} /feed (${result.scope}).\n`);
+  return 0;
+}
+
+/** The innermost reason a request did not get an answer: ECONNREFUSED, ENOTFOUND, a timeout. */
+function networkReason(error: unknown): string {
+  let current: unknown = error;
+  while ((current as { cause?: unknown } | undefined)?.cause !== undefined) current = (current as { cause: unknown }).cause;
+  const code = (current as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : messageOf(current);
+}
+
+async function runSlackManifest(args: string[], io: CliIo): Promise<number> {
+  const { socket, http } = parseCommandArgs({ args, options: { socket: { type: 'boolean' }, http: { type: 'string' } } }).values;
+  if (socket === true && http !== undefined) throw new UsageError('choose --socket or --http, not both');
+  io.stdout.write(slackManifestYaml(commandGroups, http === undefined ? { mode: 'socket' } : { mode: 'http', url: http }));
+  return 0;
+}
