@@ -79,7 +79,9 @@ export function routeItems(
       });
       if (!decision.deliver) continue;
       if (capped) {
-        leftOut.set(subscription.id, [...(leftOut.get(subscription.id) ?? []), item]);
+        const omitted = leftOut.get(subscription.id);
+        if (omitted === undefined) leftOut.set(subscription.id, [item]);
+        else omitted.push(item);
         continue;
       }
       posted.set(subscription.id, count + 1);
