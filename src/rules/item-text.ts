@@ -6,7 +6,7 @@
  */
 import { htmlToText } from '../text/html-to-text.ts';
 import type { FieldName } from './fields.ts';
-import { foldForMatching, splitWords } from './words.ts';
+import { foldForMatching, wordsOfText } from './words.ts';
 
 /**
  * What a rule is evaluated against: an Item (src/feeds/item.ts) plus the feed's title fits.
@@ -56,7 +56,7 @@ export class TextUnit {
   }
 
   get words(): readonly string[] {
-    return (this.wordList ??= splitWords(this.folded));
+    return (this.wordList ??= wordsOfText(this.raw));
   }
 
   get wordSet(): ReadonlySet<string> {

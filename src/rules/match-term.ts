@@ -25,7 +25,7 @@ function unitContains(unit: TextUnit, matcher: TermMatcher): boolean {
     case 'prefix':
       return unit.words.some((word) => word.startsWith(matcher.prefix));
     case 'phrase':
-      return containsSequence(unit.words, matcher.words);
+      return containsSequence(unit, matcher.words);
     case 'literal':
       return containsLiteral(unit.folded, matcher.text, matcher.wordStart, matcher.wordEnd);
     case 'regex':
@@ -33,13 +33,15 @@ function unitContains(unit: TextUnit, matcher: TermMatcher): boolean {
   }
 }
 
-function containsSequence(words: readonly string[], sequence: readonly string[]): boolean {
+function containsSequence(unit: TextUnit, sequence: readonly string[]): boolean {
+  const first = sequence[0];
+  if (first === undefined || !sequence.every((word) => unit.wordSet.has(word))) return first === undefined;
+  const words = unit.words;
   const last = words.length - sequence.length;
-  outer: for (let start = 0; start <= last; start++) {
-    for (let offset = 0; offset < sequence.length; offset++) {
-      if (words[start + offset] !== sequence[offset]) continue outer;
-    }
-    return true;
+  for (let start = words.indexOf(first); start !== -1 && start <= last; start = words.indexOf(first, start + 1)) {
+    let offset = 1;
+    while (offset < sequence.length && words[start + offset] === sequence[offset]) offset++;
+    if (offset === sequence.length) return true;
   }
   return false;
 }

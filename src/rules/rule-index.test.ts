@@ -106,7 +106,9 @@ describe('RuleIndex', () => {
     for (let i = 0; i < 150; i++) {
       const item = randomItem(random);
       const text = prepareRuleItem(item);
-      const everyRule = rules.flatMap((rule, position) => (evaluateRule(rule, prepareRuleItem(item)).matches ? [position] : []));
+      // Its own copy of the item's text, so the index's lookups cannot have prepared anything for it.
+      const fresh = prepareRuleItem(item);
+      const everyRule = rules.flatMap((rule, position) => (evaluateRule(rule, fresh).matches ? [position] : []));
       expect(index.matching(text), JSON.stringify(item)).toStrictEqual(everyRule);
       for (const position of index.decide(text).sure) expect(evaluateRule(rules[position]!, text).matches, `${rules[position]!.source} on ${JSON.stringify(item)}`).toBe(true);
       candidates += index.candidates(text).length;
@@ -124,5 +126,18 @@ describe('RuleIndex', () => {
     index.add('kubernetes', compileRule('kubernetes*'));
     index.add('none', compileRule('kubernetesx*'));
     expect(index.matching(prepareRuleItem({ title: 'Kubernetes', summary: '', categories: [] }))).toStrictEqual(['k', 'kube', 'kubernetes']);
+  });
+
+  it('counts a key only in its fields, and decides ORs of words and prefixes by the lookup alone', () => {
+    const index = new RuleIndex<string>();
+    index.add('title rust', compileRule('title:rust'));
+    index.add('rust or kube', compileRule('rust OR kube*'));
+    index.add('rust release', compileRule('rust release'));
+    const inContent = prepareRuleItem({ title: 'Weekly notes', summary: '', content: 'Rust and Kubernetes', categories: [] });
+    expect(index.decide(inContent)).toStrictEqual({ evaluate: [], sure: ['rust or kube'] });
+    expect(index.matching(inContent)).toStrictEqual(['rust or kube']);
+    const inTitle = prepareRuleItem({ title: 'Rust 1.90 release', summary: '', categories: [] });
+    expect(index.decide(inTitle)).toStrictEqual({ evaluate: ['rust release'], sure: ['title rust', 'rust or kube'] });
+    expect(index.matching(inTitle)).toStrictEqual(['title rust', 'rust or kube', 'rust release']);
   });
 });

@@ -7,9 +7,10 @@
  * whole word inside it. An AND needs only one child's keys (the child whose keys look rarest); an OR needs
  * keys for every branch, and has them all. NOT, regular expressions and the empty rule give none: a rule
  * without keys (`title:/k8s/i`, `rust OR title:/k8s/`) is on the plain path and meets every item.
- * Keys ignore fields (`title:rust` is keyed by "rust" found anywhere); the rule itself, evaluated on the
- * candidates, decides. So `candidates` never leaves out a rule that matches: its verdicts are those of
- * evaluating every rule on every item.
+ * A key counts only in its fields (`title:rust` is keyed by "rust" in the title); the rule itself, evaluated
+ * on the candidates, decides. So `candidates` never leaves out a rule that matches: its verdicts are those of
+ * evaluating every rule on every item. A rule of words and prefixes ORed (`kafka OR kube*`) is decided by its
+ * lookup alone: it matches exactly when one of its keys is found.
  *
  * Two kinds of rules on the plain path need no evaluation on most items: the empty rule matches every item,
  * and a rule of exclusions (`-sponsored -category:jobs`) matches every item that holds none of the words its
@@ -146,18 +147,30 @@ export interface IndexDecision<T> {
   readonly sure: readonly T[];
 }
 
+/**
+ * A posting: a rule's position and the fields its key counts in, as one number (position * 128 + field bits),
+ * so a word's postings are one flat array.
+ */
+const FIELD_BITS = 7;
+const fieldBit = (field: FieldName): number => 1 << FIELD_NAMES.indexOf(field);
+const maskOf = (fields: readonly FieldName[]): number => fields.reduce((mask, field) => mask | fieldBit(field), 0);
+
 export class RuleIndex<T> {
   private readonly values: T[] = [];
   private readonly rules: CompiledRule[] = [];
   private readonly byWord = new Map<string, number[]>();
   private readonly byPrefix = new Map<string, number[]>();
   private prefixLengths: number[] = [];
+  /** Every prefix key cut to the shortest one's length: a word whose start is not among them has no prefix key. */
+  private prefixStarts = new Set<string>();
   /** Evaluated on every item. */
   private readonly plain: number[] = [];
   /** Empty rules: they match every item. */
   private readonly always: number[] = [];
   /** Rules of exclusions: they match every item in which none of their keys is found. */
   private readonly unless: number[] = [];
+  /** Rules that match exactly the items holding one of their keys in its fields (`kafka OR kube*`): never evaluated. */
+  private exact: Uint8Array = new Uint8Array(16);
   /** The fields some key is looked for in: only their words are looked up. */
   private readonly keyFields = new Set<FieldName>();
   private stamps = new Uint32Array(16);
@@ -187,13 +200,24 @@ export class RuleIndex<T> {
       return;
     }
     if (excluded !== null) this.unless.push(position);
+    if (required !== null && isExact(rule.tree)) {
+      if (this.exact.length <= position) this.exact = grown(this.exact, position);
+      this.exact[position] = 1;
+    }
     for (const key of required ?? excluded ?? []) {
       for (const field of key.fields) this.keyFields.add(field);
+      const posting = position * 2 ** FIELD_BITS + maskOf(key.fields);
       if (key.kind === 'word') {
-        listOf(this.byWord, key.word).push(position);
+        listOf(this.byWord, key.word).push(posting);
       } else {
-        listOf(this.byPrefix, key.prefix).push(position);
-        if (!this.prefixLengths.includes(key.prefix.length)) this.prefixLengths = [...this.prefixLengths, key.prefix.length].sort((a, b) => a - b);
+        listOf(this.byPrefix, key.prefix).push(posting);
+        if (!this.prefixLengths.includes(key.prefix.length)) {
+          this.prefixLengths = [...this.prefixLengths, key.prefix.length].sort((a, b) => a - b);
+          const shortest = this.prefixLengths[0]!;
+          this.prefixStarts = new Set([...this.byPrefix.keys()].map((prefix) => prefix.slice(0, shortest)));
+        } else {
+          this.prefixStarts.add(key.prefix.slice(0, this.prefixLengths[0]));
+        }
       }
     }
   }
@@ -226,31 +250,42 @@ export class RuleIndex<T> {
   private decidePositions(text: ItemText): { evaluate: number[]; sure: number[] } {
     if (this.stamps.length < this.values.length) this.stamps = new Uint32Array(this.values.length * 2);
     const generation = this.nextGeneration();
+    const stamps = this.stamps;
+    const exact = this.exact;
     const found: number[] = [...this.plain];
-    const take = (positions: readonly number[] | undefined): void => {
-      if (positions === undefined) return;
-      for (const position of positions) {
-        if (this.stamps[position] === generation) continue;
-        this.stamps[position] = generation;
-        found.push(position);
+    const sure: number[] = [...this.always];
+    // A key counts only where it is found in one of its fields: `title:rust` is not keyed by a "rust" in the content.
+    const take = (postings: readonly number[] | undefined, bit: number): void => {
+      if (postings === undefined) return;
+      for (const posting of postings) {
+        if ((posting & bit) === 0) continue;
+        const position = Math.floor(posting / 2 ** FIELD_BITS);
+        if (stamps[position] === generation) continue;
+        stamps[position] = generation;
+        if (exact[position] === 1) sure.push(position);
+        else found.push(position);
       }
     };
     const lengths = this.prefixLengths;
+    const shortest = lengths[0] ?? Infinity;
+    const starts = this.prefixStarts;
     for (const field of FIELD_NAMES) {
       if (!this.keyFields.has(field)) continue;
+      const bit = fieldBit(field);
       for (const unit of text.unitsOf(field)) {
         for (const word of unit.wordSet) {
-          take(this.byWord.get(word));
+          take(this.byWord.get(word), bit);
+          if (word.length < shortest || !starts.has(word.length === shortest ? word : word.slice(0, shortest))) continue;
           for (const length of lengths) {
             if (length > word.length) break;
-            take(this.byPrefix.get(length === word.length ? word : word.slice(0, length)));
+            take(this.byPrefix.get(length === word.length ? word : word.slice(0, length)), bit);
           }
         }
       }
     }
     // A rule of exclusions whose key was found is evaluated (it is among `found`); the others surely match.
-    const sure = [...this.always, ...this.unless.filter((position) => this.stamps[position] !== generation)].sort((a, b) => a - b);
-    return { evaluate: found.sort((a, b) => a - b), sure };
+    for (const position of this.unless) if (stamps[position] !== generation) sure.push(position);
+    return { evaluate: found.sort((a, b) => a - b), sure: sure.sort((a, b) => a - b) };
   }
 
   private nextGeneration(): number {
@@ -261,6 +296,30 @@ export class RuleIndex<T> {
     }
     return this.generation;
   }
+}
+
+/**
+ * Whether a rule is true exactly when one of its keys is found in the key's fields: words and prefixes, and ORs
+ * and field scopes of them. Such a rule's verdict is its index lookup.
+ */
+function isExact(node: RuleNode): boolean {
+  switch (node.kind) {
+    case 'term':
+      return node.matcher.kind === 'word' || node.matcher.kind === 'prefix';
+    case 'scope':
+      return isExact(node.child);
+    case 'or':
+      return node.children.every(isExact);
+    case 'and':
+    case 'not':
+      return false;
+  }
+}
+
+function grown(flags: Uint8Array, position: number): Uint8Array {
+  const larger = new Uint8Array(Math.max(16, (position + 1) * 2));
+  larger.set(flags);
+  return larger;
 }
 
 function listOf(map: Map<string, number[]>, key: string): number[] {

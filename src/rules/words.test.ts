@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { foldForMatching, hasOnlyWords, splitWords } from './words.ts';
+import { foldText } from '../text/fold.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
+import { foldForMatching, hasOnlyWords, splitWords, wordsOfText } from './words.ts';
 
 describe('foldForMatching', () => {
   it.each([
@@ -36,5 +38,39 @@ describe('hasOnlyWords', () => {
     ['node.js', false],
   ])('%j: %s', (text, expected) => {
     expect(hasOnlyWords(foldForMatching(text))).toBe(expected);
+  });
+});
+
+/** What folding and splitting mean, without the ASCII shortcuts: the fast paths must agree with it everywhere. */
+function referenceWords(text: string): string[] {
+  const folded = foldText(text).replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/[\u2010\u2011]/g, '-').replace(/\s+/g, ' ').trim();
+  return folded.match(/[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])[\p{L}\p{N}\p{M}])+/gu) ?? [];
+}
+
+describe('the ASCII shortcuts', () => {
+  it.each([
+    ['Kafka, Rust & Go', ['kafka', 'rust', 'go']],
+    ['naïve Café Müller', ['naive', 'cafe', 'muller']],
+    ['Don’t stop', ['don', 't', 'stop']],
+    ['ＫＡＦＫＡ rocks', ['kafka', 'rocks']],
+    ['été İstanbul Kelvin', ['ete', 'istanbul', 'kelvin']],
+    ['東京で kafka½', ['東', '京', 'で', 'kafka1', '2']],
+  ])('finds the words of %j as folding the whole text would: %j', (text, words) => {
+    expect(wordsOfText(text)).toEqual(words);
+    expect(wordsOfText(text)).toEqual(referenceWords(text));
+  });
+
+  it('agree with folding and splitting the whole text on random text of many scripts', () => {
+    const random = seededRandom(4242);
+    const ranges: Array<readonly [number, number]> = [[0x20, 0x7e], [0x20, 0x7e], [0xa0, 0x24f], [0x300, 0x36f], [0x370, 0x52f], [0x900, 0x97f], [0x2000, 0x206f], [0x2100, 0x214f], [0x3040, 0x30ff], [0x4e00, 0x4e80], [0xff00, 0xffef], [0xac00, 0xac40], [0xfb00, 0xfb4f], [0x1f600, 0x1f64f]];
+    for (let sample = 0; sample < 3000; sample++) {
+      let text = '';
+      for (let length = Math.floor(random() * 30); length > 0; length--) {
+        const [low, high] = ranges[Math.floor(random() * ranges.length)]!;
+        text += String.fromCodePoint(low + Math.floor(random() * (high - low + 1)));
+      }
+      expect(wordsOfText(text), JSON.stringify(text)).toEqual(referenceWords(text));
+      expect(splitWords(foldForMatching(text)), JSON.stringify(text)).toEqual(referenceWords(text));
+    }
   });
 });
