@@ -106,7 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return 2;
     }
     if (error instanceof ConfigError) io.stderr.write(`herald: the configuration has problems:\n${error.message}\n`);
-    else if (error instanceof HeraldError) io.stderr.write(`herald: ${error.userMessage}\n`);
+    else if (error instanceof HeraldError) io.stderr.write(`${withPrefix('herald: ', error.userMessage)}\n`);
     else io.stderr.write(`herald: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 1;
   }
@@ -301,4 +301,9 @@ async function runSlackManifest(args: string[], io: CliIo): Promise<number> {
   if (socket === true && http !== undefined) throw new UsageError('choose --socket or --http, not both');
   io.stdout.write(slackManifestYaml(commandGroups, http === undefined ? { mode: 'socket' } : { mode: 'http', url: http }));
   return 0;
+}
+
+/** `prefix` before the first line, and the others indented as far, so a caret line still points at its column. */
+function withPrefix(prefix: string, message: string): string {
+  return prefix + message.replaceAll('\n', `\n${' '.repeat(prefix.length)}`);
 }

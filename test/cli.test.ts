@@ -27,6 +27,23 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 
 const INSPECT_USAGE = /^Usage: herald inspect <url\|file> \[--rule EXPR\] \[--json\]$/m;
 
+describe('a rule error', () => {
+  it.each([
+    ['kafka OR (rust', '('],
+    ['title:/a(?=b)/ x', '('],
+    ['rust AND', 'AND'],
+  ])('puts the caret under the fault of %j', async (rule, fault) => {
+    writeFileSync(path.join(cwd, 'one.xml'), '<rss><channel><title>t</title><item><title>a</title><guid>1</guid></item></channel></rss>');
+    const result = await run(['inspect', 'one.xml', '--rule', rule]);
+    expect(result.code).toBe(1);
+    const [first, caretLine] = result.stderr.split('\n');
+    const column = caretLine!.indexOf('^');
+    const ruleStart = first!.lastIndexOf(rule);
+    expect(column).toBeGreaterThanOrEqual(ruleStart);
+    expect(first!.slice(column)).toMatch(new RegExp(`^${fault.replace(/[()]/g, '\\$&')}`));
+  });
+});
+
 describe('usage errors', () => {
   it.each([
     [['inspect', 'feed.xml', '--rule'], /^herald inspect: Option '--rule <value>' argument missing\n/],
