@@ -1,13 +1,14 @@
 /**
  * One poll of one feed, the whole data path in order: load (conditional GET, decode, parse) -> select new items
- * -> route them through each subscription's rule -> write the deliveries, the advanced seen set and the feed's new
- * state in one transaction. A crash leaves all of them or none, so an item is never lost and never doubled; the
- * deterministic delivery ids make even a repeated poll harmless. Given a lease owner, the transaction first checks
- * that this process still holds the feed, so a poll whose lease was taken over commits nothing, and it ends the
- * lease in the same commit.
+ * -> route them through each subscription's rule -> write the deliveries, the decisions with their reasons (for
+ * /feed why), the advanced seen set and the feed's new state in one transaction. A crash leaves all of them or
+ * none, so an item is never lost and never doubled; the deterministic delivery ids make even a repeated poll
+ * harmless. Given a lease owner, the transaction first checks that this process still holds the feed, so a poll
+ * whose lease was taken over commits nothing, and it ends the lease in the same commit.
  */
 import type { ActivityListener } from '../activity.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
+import { decisionRecords, seenItemRecords } from '../delivery/decision-records.ts';
 import { routeItems } from '../delivery/route-items.ts';
 import { HeraldError, messageOf } from '../errors.ts';
 import type { loadFeed } from '../feeds/load-feed.ts';
@@ -91,6 +92,10 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
       now: polledAt, maxItemAgeDays: deps.maxItemAgeDays, rules: deps.rules, maxPostsPerPoll: deps.maxPostsPerPoll, feedLink: feed.link,
     });
     await session.deliveries.add(routed.deliveries);
+    await session.decisions.record(
+      seenItemRecords(url, newness.baseline ? feed.items : newness.newItems, polledAt, newness.baseline),
+      decisionRecords(url, newness.newItems, subscriptions, routed.decisions, polledAt),
+    );
     await session.seen.save(url, newness.seen);
     await saveState(
       session,
@@ -111,7 +116,6 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
   });
   const { newness, routed } = result;
   if (newness.switchedToLinkIdentity) log.warn('this feed changes its item ids on every fetch; items are now recognised by their links');
-  // A decision's reason is worked out when read: only read it when it will be logged.
   if (log.isLevelEnabled('debug')) for (const decision of routed.decisions) log.debug('routing decision', { ...decision });
   deps.activity.feedPolled({
     url, title: feed.title, items: feed.items.length, newItems: newness.newItems.length, deliveries: routed.deliveries.length, baseline: newness.baseline,

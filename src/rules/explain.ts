@@ -1,7 +1,7 @@
 /**
  * Explains a rule's decision on an item in words a chat user follows: for a match, which terms
  * were found where (`matched "kafka" in title`); for a miss, what was missing
- * (`no match: needs "kafka" or "event streaming"`) or which exclusion blocked it
+ * (`no term matched: needs "kafka" or "event streaming"`) or which exclusion blocked it
  * (`blocked by -title:"rust belt" (found in title)`). Agrees with evaluateRule's decision because
  * both find terms with findTerm.
  */
@@ -45,7 +45,7 @@ export function explainVerdict(tree: RuleNode | null, text: ItemText): string {
   }
   const blocked = outcome.blocked.map(describeBlocked);
   const needs = outcome.missing.length === 0 ? '' : `needs ${unique(outcome.missing.map((node) => describeNeed(node))).join(' and ')}`;
-  if (blocked.length === 0) return `no match: ${needs}`;
+  if (blocked.length === 0) return `no term matched: ${needs}`;
   return needs === '' ? blocked.join('; ') : `${blocked.join('; ')}; also ${needs}`;
 }
 

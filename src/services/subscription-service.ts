@@ -11,6 +11,7 @@ import { checkUrlSyntax } from '../net/address-guard.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
 import { nextPollTime } from '../poller/poll-interval.ts';
 import { compileRule, formatReading } from '../rules/index.ts';
+import { seenItemRecords } from '../delivery/decision-records.ts';
 import { ruleItemOf } from '../delivery/rule-cache.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
 import type { Cache } from '../store/cache.ts';
@@ -184,6 +185,8 @@ export class SubscriptionService {
     if (seen !== undefined && othersFollow) return newness.newItems.map((item) => item.id);
     await session.seen.save(feedUrl, newness.seen);
     const now = this.options.clock();
+    // Marked seen without a decision: /feed why says they were in the feed before the subscription.
+    await session.decisions.record(seenItemRecords(feedUrl, seen === undefined ? items : newness.newItems, now, true), []);
     const state = (await session.feeds.get(feedUrl)) ?? { url: feedUrl, consecutiveFailures: 0 };
     await session.feeds.save({
       ...state,

@@ -93,3 +93,30 @@ export const storedDeliverySchema = deliverySchema.extend({
   sendingSince: z.string().optional(),
 });
 export type StoredDelivery = z.infer<typeof storedDeliverySchema>;
+
+/**
+ * An item Herald saw in a feed (migration 006), kept so `/feed why` can answer for it. `linkKey` is the link as
+ * compared (the caller's normal form: scheme, case of the host and a trailing slash do not count).
+ * `baseline`: it was in the feed when Herald first read it for a subscription, so it was never posted.
+ */
+export const seenItemRecordSchema = z.object({
+  feedUrl: z.string(),
+  itemId: z.string(),
+  link: z.string().optional(),
+  linkKey: z.string().optional(),
+  title: z.string(),
+  firstSeenAt: z.string(),
+  baseline: z.boolean(),
+});
+export type SeenItemRecord = z.infer<typeof seenItemRecordSchema>;
+
+/** What the router decided for one item and one subscription, and why, in words a chat user reads. */
+export const itemDecisionSchema = z.object({
+  feedUrl: z.string(),
+  itemId: z.string(),
+  subscriptionId: z.string(),
+  delivered: z.boolean(),
+  reason: z.string(),
+  decidedAt: z.string(),
+});
+export type ItemDecision = z.infer<typeof itemDecisionSchema>;

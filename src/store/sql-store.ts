@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Engine } from './sql/database.ts';
+import { SqlDecisionRepository } from './sql/decision-repository.ts';
 import { SqlDeliveryRepository } from './sql/delivery-repository.ts';
 import { SqlFeedRepository } from './sql/feed-repository.ts';
 import { SqlLeaseRepository } from './sql/lease-repository.ts';
@@ -24,6 +25,7 @@ export function sqlSession(db: Kysely<Database>, engine: Engine): StoreSession {
     deliveries: new SqlDeliveryRepository(db),
     leases: new SqlLeaseRepository(db, engine),
     shards: new SqlShardRepository(db, engine),
+    decisions: new SqlDecisionRepository(db),
   };
 }
 
@@ -34,6 +36,7 @@ export class SqlStore implements Store {
   readonly deliveries: StoreSession['deliveries'];
   readonly leases: StoreSession['leases'];
   readonly shards: StoreSession['shards'];
+  readonly decisions: StoreSession['decisions'];
 
   private readonly guard = new TransactionGuard();
   /** The database for work outside transactions: it refuses queries from inside one (transaction-guard.ts). */
@@ -52,6 +55,7 @@ export class SqlStore implements Store {
     this.deliveries = session.deliveries;
     this.leases = session.leases;
     this.shards = session.shards;
+    this.decisions = session.decisions;
   }
 
   transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {

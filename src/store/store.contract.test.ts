@@ -8,6 +8,8 @@ import { at, deliveryRecord, feedStateRecord, subscriptionRecord, T0 } from '../
 import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import type { StoreEngine } from '../../test/support/temporary-store.ts';
 import { openStore } from './open-store.ts';
+import type { ItemDecision, SeenItemRecord } from './records.ts';
+import { MAX_ITEMS_PER_FEED } from './store.ts';
 
 const ENGINES: StoreEngine[] = ['sqlite', 'postgres'];
 const FEED = 'https://blog.example.org/feed.xml';
@@ -412,6 +414,76 @@ describe.each(ENGINES)('Store on %s', (engine) => {
       const { store } = await openTemporary();
       await expect(store.subscriptions.put(subscriptionRecord('s', { createdAt: 'yesterday' }))).rejects.toMatchObject({ code: 'store-invalid' });
       expect(await store.subscriptions.count()).toBe(0);
+    });
+  });
+  describe('routing decisions (for /feed why)', () => {
+    const item = (id: string, overrides: Partial<SeenItemRecord> = {}): SeenItemRecord => ({
+      feedUrl: FEED, itemId: id, link: `https://blog.example.org/${id}`, linkKey: `blog.example.org/${id}`, title: `Item ${id}`, firstSeenAt: T0.toISOString(), baseline: false, ...overrides,
+    });
+    const decision = (itemId: string, subscriptionId: string, overrides: Partial<ItemDecision> = {}): ItemDecision => ({
+      feedUrl: FEED, itemId, subscriptionId, delivered: true, reason: 'matched "kafka" in title', decidedAt: T0.toISOString(), ...overrides,
+    });
+
+    it('finds an item by its link key or id in every feed, with each subscription\'s decision and reason', async () => {
+      const { store } = await openTemporary();
+      const other = item('a', { feedUrl: 'https://other.test/feed', title: 'Same post, other feed', firstSeenAt: at(5000).toISOString() });
+      const { link: _noLink, linkKey: _noKey, ...linkless } = item('urn:b', { baseline: true });
+      await store.transaction((session) =>
+        session.decisions.record([item('a'), linkless], [decision('a', 's1'), decision('a', 's2', { delivered: false, reason: 'no term matched: needs "rust"' })]),
+      );
+      await store.decisions.record([other], []);
+
+      expect(await store.decisions.findItems({ linkKey: 'blog.example.org/a' })).toStrictEqual([item('a'), other]);
+      expect(await store.decisions.findItems({ itemId: 'urn:b' })).toStrictEqual([linkless]);
+      expect(await store.decisions.findItems({ linkKey: 'blog.example.org/missing', itemId: 'missing' })).toEqual([]);
+      expect(await store.decisions.forItem(FEED, 'a')).toStrictEqual([decision('a', 's1'), decision('a', 's2', { delivered: false, reason: 'no term matched: needs "rust"' })]);
+      expect(await store.decisions.forItem('https://other.test/feed', 'a')).toEqual([]);
+    });
+
+    it('keeps an item\'s first sighting and replaces a decision made again', async () => {
+      const { store } = await openTemporary();
+      await store.decisions.record([item('a')], [decision('a', 's1', { delivered: false, reason: 'the subscription was paused' })]);
+      await store.decisions.record([item('a', { title: 'Renamed', firstSeenAt: at(9000).toISOString() })], [decision('a', 's1', { decidedAt: at(9000).toISOString() })]);
+      expect(await store.decisions.findItems({ itemId: 'a' })).toStrictEqual([item('a')]);
+      expect(await store.decisions.forItem(FEED, 'a')).toStrictEqual([decision('a', 's1', { decidedAt: at(9000).toISOString() })]);
+    });
+
+    it(`keeps a feed's newest ${MAX_ITEMS_PER_FEED} items and their decisions, written in batches, leaving other feeds alone`, async () => {
+      const { store } = await openTemporary();
+      await store.decisions.record([item('neighbour', { feedUrl: 'https://other.test/feed' })], [decision('neighbour', 's1', { feedUrl: 'https://other.test/feed' })]);
+      const ids = Array.from({ length: MAX_ITEMS_PER_FEED + 30 }, (_, index) => `item-${index}`);
+      await store.decisions.record(ids.slice(0, 20).map((id) => item(id)), ids.slice(0, 20).map((id) => decision(id, 's1')));
+      // One poll of more items than a statement holds, for two subscriptions.
+      const rest = ids.slice(20);
+      await store.transaction((session) => session.decisions.record(rest.map((id) => item(id)), rest.flatMap((id) => [decision(id, 's1'), decision(id, 's2')])));
+
+      expect(await store.decisions.findItems({ itemId: 'item-29' })).toEqual([]);
+      expect(await store.decisions.forItem(FEED, 'item-29')).toEqual([]);
+      expect(await store.decisions.findItems({ itemId: 'item-30' })).toHaveLength(1);
+      expect(await store.decisions.forItem(FEED, 'item-30')).toHaveLength(2);
+      expect(await store.decisions.forItem(FEED, ids.at(-1)!)).toHaveLength(2);
+      expect(await store.decisions.forItem('https://other.test/feed', 'neighbour')).toHaveLength(1);
+    });
+
+    it('prunes items first seen and decisions made before a time', async () => {
+      const { store } = await openTemporary();
+      await store.decisions.record([item('old'), item('new', { firstSeenAt: at(10_000).toISOString() })], [decision('old', 's1'), decision('new', 's1', { decidedAt: at(10_000).toISOString() })]);
+      expect(await store.decisions.prune(at(5000))).toBe(1);
+      expect(await store.decisions.findItems({ itemId: 'old' })).toEqual([]);
+      expect(await store.decisions.forItem(FEED, 'old')).toEqual([]);
+      expect(await store.decisions.forItem(FEED, 'new')).toHaveLength(1);
+    });
+
+    it('writes nothing of a transaction that fails', async () => {
+      const { store } = await openTemporary();
+      await expect(
+        store.transaction(async (session) => {
+          await session.decisions.record([item('a')], [decision('a', 's1')]);
+          throw new Error('the poll failed');
+        }),
+      ).rejects.toThrow('the poll failed');
+      expect(await store.decisions.findItems({ itemId: 'a' })).toEqual([]);
+      expect(await store.decisions.forItem(FEED, 'a')).toEqual([]);
     });
   });
 });

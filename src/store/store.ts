@@ -8,7 +8,7 @@
  *   is not renewed expires and another owner may claim the row. PostgreSQL claims with SKIP LOCKED.
  * - Times are `Date`s passed in by the caller (the clock is the caller's, so tests can move it).
  */
-import type { Delivery, DeliveryState, FeedState, Platform, SeenSet, StoredDelivery, Subscription } from './records.ts';
+import type { Delivery, DeliveryState, FeedState, ItemDecision, Platform, SeenItemRecord, SeenSet, StoredDelivery, Subscription } from './records.ts';
 
 export interface SubscriptionRepository {
   get(id: string): Promise<Subscription | undefined>;
@@ -82,6 +82,27 @@ export interface DeliveryRepository {
   pruneFinished(before: Date): Promise<number>;
 }
 
+/**
+ * The items polls saw and the router's decision on each for each subscription, with its reason (`/feed why`).
+ * Bounded: at most MAX_ITEMS_PER_FEED items per feed are kept (the oldest go first), and `prune` drops older ones.
+ */
+export interface DecisionRepository {
+  /**
+   * Records the items (an item already recorded keeps its first sighting) and the decisions (replacing an earlier
+   * decision on the same item and subscription), then drops the feed's oldest items beyond the bound with theirs.
+   */
+  record(items: readonly SeenItemRecord[], decisions: readonly ItemDecision[]): Promise<void>;
+  /** Items recorded under this link key or item id, in any feed, first seen first. */
+  findItems(query: { readonly linkKey?: string; readonly itemId?: string }): Promise<SeenItemRecord[]>;
+  /** The decisions on one item of a feed, one per subscription. */
+  forItem(feedUrl: string, itemId: string): Promise<ItemDecision[]>;
+  /** Deletes items first seen, and decisions made, before `before`; returns how many items. */
+  prune(before: Date): Promise<number>;
+}
+
+/** Items per feed whose decisions are kept: more than almost any feed holds at once, and more than its seen set keeps (at least 200). */
+export const MAX_ITEMS_PER_FEED = 500;
+
 export interface ChannelKey {
   readonly platform: Platform;
   readonly channelId: string;
@@ -145,6 +166,7 @@ export interface StoreSession {
   readonly deliveries: DeliveryRepository;
   readonly leases: LeaseRepository;
   readonly shards: ShardRepository;
+  readonly decisions: DecisionRepository;
 }
 
 export interface Store extends StoreSession {

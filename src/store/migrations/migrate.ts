@@ -14,6 +14,7 @@ import type { LegacyImportReport } from './002-import-keyv.ts';
 import { gatewayShardsSchema } from './003-gateway-shards.ts';
 import { searchPrecedenceRules } from './004-search-precedence.ts';
 import { deliverySendingSince } from './005-delivery-sending-since.ts';
+import { itemDecisionsSchema } from './006-item-decisions.ts';
 
 export interface MigrationOutcome {
   /** What migration 002 brought over from the previous release's Keyv table, when it found one. */
@@ -38,6 +39,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
       '003-gateway-shards': gatewayShardsSchema(engine),
       '004-search-precedence': searchPrecedenceRules(),
       '005-delivery-sending-since': deliverySendingSince(engine),
+      '006-item-decisions': itemDecisionsSchema(engine),
     }),
     ...(engine === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });

@@ -97,6 +97,28 @@ export interface GatewayIdentifyTable {
   next_at: number;
 }
 
+/** An item a poll saw (migration 006). */
+export interface SeenItemRecordsTable {
+  seq: Generated<number>;
+  feed_url: string;
+  item_id: string;
+  item_link: string | null;
+  link_key: string | null;
+  item_title: string;
+  first_seen_at: number;
+  baseline: number;
+}
+
+/** The router's decision on one item for one subscription (migration 006). */
+export interface ItemDecisionsTable {
+  feed_url: string;
+  item_id: string;
+  subscription_id: string;
+  delivered: number;
+  reason: string;
+  decided_at: number;
+}
+
 export interface Database {
   subscriptions: SubscriptionsTable;
   feeds: FeedsTable;
@@ -106,6 +128,8 @@ export interface Database {
   gateway_shards: GatewayShardsTable;
   gateway_members: GatewayMembersTable;
   gateway_identify: GatewayIdentifyTable;
+  seen_item_records: SeenItemRecordsTable;
+  item_decisions: ItemDecisionsTable;
 }
 
 /** A connection or a transaction on the schema, and which engine it talks to. */
