@@ -1,5 +1,6 @@
 /**
- * /feed: subscribe channels to feeds, list, remove, pause and resume subscriptions, and preview a rule on a feed.
+ * /feed: subscribe channels to feeds, list, remove, pause and resume subscriptions, preview a rule on a feed, and
+ * say why an item was or was not posted.
  * Platform-neutral: handlers call the subscription service and answer with a Reply.
  */
 import { channelOption, stringOption } from '../src/commands/definition.ts';
@@ -7,6 +8,7 @@ import type { CommandContext, CommandGroupDefinition, OptionValues } from '../sr
 import { reply } from '../src/commands/reply.ts';
 import type { Line, Reply } from '../src/commands/reply.ts';
 import { ruleReading } from '../src/services/subscription-service.ts';
+import { feedWhy } from './feed-why.ts';
 import type { Subscription } from '../src/store/records.ts';
 
 const RULE_HELP = 'words, "phrases", AND/OR/NOT, -exclude, (groups), title:/summary:/content:/author:/category: scopes';
@@ -66,6 +68,7 @@ export const feedCommand: CommandGroupDefinition = {
       options: [{ name: 'subscription', description: 'The subscription (its id from /feed list)', type: 'string', required: true, autocomplete: 'subscription' }],
       run: (context, options) => setPaused(context, options, false),
     },
+    feedWhy,
   ],
 };
 

@@ -16,6 +16,8 @@ import { ruleItemOf } from '../delivery/rule-cache.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
 import type { Cache } from '../store/cache.ts';
 import type { Store, StoreSession } from '../store/store.ts';
+import { explainItem } from './explain-item.ts';
+import type { ItemExplanation } from './explain-item.ts';
 import { RecentFeeds } from './recent-feeds.ts';
 import type { Platform, Subscription } from '../store/records.ts';
 
@@ -165,6 +167,11 @@ export class SubscriptionService {
       return { item, matches: verdict.matches, reason: verdict.reason };
     });
     return { feedUrl: loaded.url, feedTitle: loaded.feed.title, itemCount: loaded.feed.items.length, items, rule: ruleReading(source) };
+  }
+
+  /** `/feed why`: whether the item behind a link was seen, and per subscription here whether it was posted, and why. */
+  why(workspace: Workspace, link: string): Promise<ItemExplanation> {
+    return explainItem(this.options.store, workspace, link);
   }
 
   private get personOptions() {

@@ -39,6 +39,7 @@ describe('parseSlashCommandText', () => {
     ['resume abc123', { command: 'resume', options: { subscription: 'abc123' } }],
     ['preview <https://x.test/feed> title:kafka', { command: 'preview', options: { url: 'https://x.test/feed', filter: 'title:kafka' } }],
     ['preview <https://x.test/feed>', { command: 'preview', options: { url: 'https://x.test/feed' } }],
+    ['why <https://x.test/posts/1|x.test/posts/1>', { command: 'why', options: { link: 'https://x.test/posts/1' } }],
     ['ADD <https://x.test/feed>', { command: 'add', options: { url: 'https://x.test/feed' } }],
     ['  list \n\n  <#C9|news>  ', { command: 'list', options: { channel: { id: 'C9', name: 'news' } } }],
     ['add\n<https://x.test/feed>   \n <#C1|a>\t kafka', { command: 'add', options: { url: 'https://x.test/feed', channel: { id: 'C1', name: 'a' }, filter: 'kafka' } }],
@@ -111,10 +112,10 @@ describe('parseSlashCommandText', () => {
     });
 
     it('suggests the subcommand meant', () => {
-      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume and help.');
+      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume, why and help.');
       expect(errorOf('rem abc')).toContain('Did you mean `/feed remove`?');
       expect(errorOf('hlep')).toContain('Did you mean `/feed help`?');
-      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume and help.');
+      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume, why and help.');
       expect(parse('<#C1|x>')).toEqual({ error: expect.stringContaining('Unknown subcommand `#x`'), subcommand: undefined });
     });
 

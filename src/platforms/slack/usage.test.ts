@@ -14,6 +14,7 @@ describe('slackUsageLine', () => {
     ['preview', '/feed preview <url> [filter...]'],
     ['pause', '/feed pause <subscription>'],
     ['resume', '/feed resume <subscription>'],
+    ['why', '/feed why <link>'],
   ])('%s', (name, line) => {
     expect(slackUsageLine(feedCommand, subcommand(name))).toBe(line);
   });
