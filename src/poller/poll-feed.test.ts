@@ -211,6 +211,8 @@ describe('pollFeed', () => {
     expect(await store.leases.claimDueFeeds('other', later, 10, 60_000)).toEqual([server.url(path)]);
     await expect(pollFeed(server.url(path), { ...dependencies(store), clock: () => later }, 'me')).rejects.toBeInstanceOf(LeaseLostError);
     expect(await store.deliveries.list()).toEqual([]);
+    expect(await store.decisions.forItem(server.url(path), '2')).toEqual([]);
     expect(await pollFeed(server.url(path), { ...dependencies(store), clock: () => later }, 'other')).toMatchObject({ newItems: 1, deliveries: 1 });
+    expect(await store.decisions.forItem(server.url(path), '2')).toMatchObject([{ subscriptionId: 's1', delivered: true }]);
   });
 });

@@ -32,6 +32,10 @@ describe('the reason of a verdict', () => {
     ['author:"jane doe" OR feed:hn', {}, false, 'no term matched: needs "jane doe" in author or "hn" in feed title'],
     ['rust', { title: 'x', categories: ['Rust Lang'] }, true, 'matched "rust" in category "Rust Lang"'],
     ['', {}, true, 'matched: the rule is empty, so every item matches'],
+    ['kafka OR "event streaming" -title:sponsored', { title: 'Kafka 4.0' }, true, 'matched "kafka" in title'],
+    ['kafka OR "event streaming" -title:sponsored', { title: 'Sponsored: Kafka hosting' }, false, 'blocked by -title:sponsored (found in title)'],
+    ['kafka OR "event streaming" -title:sponsored', { title: 'Sponsored: cloud' }, false, 'blocked by -title:sponsored (found in title); also needs "kafka" or "event streaming"'],
+    ['kafka OR "event streaming" -title:sponsored', { title: 'Growing tomatoes' }, false, 'no term matched: needs "kafka" or "event streaming"'],
   ])('%j on %j', (rule, fields, matches, reason) => {
     const verdict = evaluateRule(compileRule(rule), { title: '', summary: '', categories: [], ...fields });
     expect(verdict).toMatchObject({ matches, reason });
