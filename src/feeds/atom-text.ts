@@ -5,7 +5,7 @@
  * a long content is never turned into text nobody reads.
  */
 import { Buffer, isUtf8 } from 'node:buffer';
-import { foldWhitespace } from './normalise.ts';
+import { capText, foldWhitespace } from './normalise.ts';
 import type { XmlElement, XmlNode } from './xml.ts';
 import { childElements, htmlContent, serializeMarkup, textContent } from './xml-read.ts';
 import { htmlToText } from '../text/html-to-text.ts';
@@ -30,7 +30,7 @@ export function readTextConstruct(element: XmlElement): TextConstruct {
 
 /** The construct as plain text, whitespace folded. */
 export function textOf(construct: TextConstruct): string {
-  return construct.kind === 'text' ? foldWhitespace(construct.value) : htmlToText(construct.value);
+  return construct.kind === 'text' ? foldWhitespace(construct.value) : htmlToText(capText(construct.value));
 }
 
 /** The construct as HTML. */

@@ -29,6 +29,21 @@ export interface ItemDraft {
   htmlBase?: string | undefined;
 }
 
+/**
+ * How much of one text (a title, summary, author or category, markup included) is read: the rest is cut before
+ * markup is stripped and whitespace folded, so a feed's multi-megabyte title costs no more than a long article.
+ */
+export const MAX_TEXT_INPUT = 65_536;
+/** A title is cut to this after folding (Discord shows 256 characters of it, Slack about as many). */
+export const MAX_TITLE_LENGTH = 2_048;
+
+/** The first `max` characters of `text`, never ending in half a surrogate pair. */
+export function capText(text: string, max = MAX_TEXT_INPUT): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 export function buildItems(drafts: readonly ItemDraft[], feedUrl: string): Item[] {
   // The plain-text summary is worked out on first read, once: a poll reads it only for the few items that are new
   // (rules, the message), and identity only for items with neither guid nor link.
@@ -36,7 +51,7 @@ export function buildItems(drafts: readonly ItemDraft[], feedUrl: string): Item[
     let summary: string | undefined;
     return () => (summary ??= summaryOf(draft));
   });
-  const titles = drafts.map((draft) => foldWhitespace(draft.title ?? ''));
+  const titles = drafts.map((draft) => capText(foldWhitespace(draft.title ?? ''), MAX_TITLE_LENGTH).trimEnd());
   const ids = assignIds(
     drafts.map((draft, index) => ({
       guid: draft.guid,
@@ -77,13 +92,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function summaryOf(draft: ItemDraft): string {
   const html = nonEmpty(draft.summaryHtml);
-  if (html !== undefined) return htmlToText(html);
+  if (html !== undefined) return htmlToText(capText(html));
   if (nonEmpty(draft.summaryText) !== undefined) return foldWhitespace(draft.summaryText ?? '');
-  return draft.contentHtml === undefined ? '' : htmlToText(draft.contentHtml);
+  return draft.contentHtml === undefined ? '' : htmlToText(capText(draft.contentHtml));
 }
 
 export function foldWhitespace(text: string): string {
-  return foldSpaces(text);
+  return foldSpaces(capText(text));
 }
 
 function nonEmpty(text: string | undefined): string | undefined {

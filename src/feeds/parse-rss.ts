@@ -7,7 +7,7 @@
 import type { ParsedFeed } from './item.ts';
 import { parseFeedDate } from './dates.ts';
 import { imageCandidates } from './media.ts';
-import { baseOf, buildItems, type ItemDraft } from './normalise.ts';
+import { baseOf, buildItems, capText, type ItemDraft } from './normalise.ts';
 import { resolveUrl } from '../net/http-url.ts';
 import type { XmlElement } from './xml.ts';
 import { childElements, childText, firstChild, htmlContent, serializeMarkup, textContent } from './xml-read.ts';
@@ -58,7 +58,7 @@ function htmlTitle(element: XmlElement, ...names: string[]): string {
   for (const name of names) {
     const title = firstChild(element, name);
     if (title === undefined) continue;
-    const text = htmlToText(htmlContent(title));
+    const text = htmlToText(capText(htmlContent(title)));
     if (text !== '') return text;
   }
   return '';

@@ -69,10 +69,16 @@ export function rootElementName(text: string, from = 0): string | undefined {
   return rootStart === -1 ? undefined : /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(rootStart, rootStart + 200))?.[1];
 }
 
+// How many characters entity references may add to a document in all. Real feeds declare a few short entities
+// (an id prefix, &nbsp;); a bomb repeats one reference until the expansion is hundreds of megabytes.
+export const MAX_ENTITY_EXPANSION = 2_000_000;
+
 /**
  * Cuts the DOCTYPE out (fast-xml-parser refuses external and parameter entities in it) and expands the general
- * entities its internal subset declares (`<!ENTITY id "tag:example.com,">`). One pass, no nesting, bounded
- * output: an entity bomb expands to nothing worse than its declared values.
+ * entities its internal subset declares (`<!ENTITY id "tag:example.com,">`). One pass, no nesting, and the growth
+ * counted as it happens: once the references would add more than MAX_ENTITY_EXPANSION characters, the expansion
+ * stops and the document is read with its references left as written (an entity bomb costs one scan, not the
+ * megabytes it asks for).
  */
 export function expandInternalEntities(text: string): string {
   if (!/<!DOCTYPE/i.test(text.slice(0, PROLOG_SEARCH_LIMIT))) return text;
@@ -81,8 +87,26 @@ export function expandInternalEntities(text: string): string {
   const body = text.slice(doctype.end);
   const entities = declaredEntities(doctype.subset);
   if (entities.size === 0) return text.slice(0, doctype.start) + body;
-  const expanded = body.replace(/&([A-Za-z_][\w.-]*);/g, (whole, name: string) => entities.get(name) ?? whole);
-  return text.slice(0, doctype.start) + (expanded.length > body.length * 4 + 1_000_000 ? body : expanded);
+  return text.slice(0, doctype.start) + (expandWithin(body, entities, MAX_ENTITY_EXPANSION) ?? body);
+}
+
+/** `body` with the references to `entities` replaced, or undefined once they would add more than `budget` characters. */
+function expandWithin(body: string, entities: ReadonlyMap<string, string>, budget: number): string | undefined {
+  const reference = /&([A-Za-z_][\w.-]*);/g;
+  const parts: string[] = [];
+  let copied = 0;
+  let added = 0;
+  for (let match = reference.exec(body); match !== null; match = reference.exec(body)) {
+    const value = entities.get(match[1] as string);
+    if (value === undefined) continue;
+    added += value.length - match[0].length;
+    if (added > budget) return undefined;
+    parts.push(body.slice(copied, match.index), value);
+    copied = match.index + match[0].length;
+  }
+  if (copied === 0) return body;
+  parts.push(body.slice(copied));
+  return parts.join('');
 }
 
 function declaredEntities(subset: string): Map<string, string> {
