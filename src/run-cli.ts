@@ -3,7 +3,7 @@
  * slack:manifest, help.
  * Each command writes its result to stdout and its problems to stderr, and sets the exit code.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,10 +12,10 @@ import { commandGroups } from '../commands/index.ts';
 import { ConfigError, loadEnvironment } from './config/load-config.ts';
 import { RuleCache, ruleItemOf } from './delivery/rule-cache.ts';
 import { HeraldError, messageOf } from './errors.ts';
-import { decodeFeedBytes } from './feeds/decode.ts';
+import { DEFAULT_MAX_BYTES } from './feeds/fetch.ts';
 import type { ParsedFeed } from './feeds/item.ts';
 import { loadFeed } from './feeds/load-feed.ts';
-import { parseFeed } from './feeds/parse.ts';
+import { sharedParsePool } from './feeds/parse-pool.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { DEFAULT_DISCORD_PROXY_PORT, hideCredentials } from './config/env.ts';
@@ -107,7 +107,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     }
     if (error instanceof ConfigError) io.stderr.write(`herald: the configuration has problems:\n${error.message}\n`);
     else if (error instanceof HeraldError) io.stderr.write(`${withPrefix('herald: ', error.userMessage)}\n`);
-    else io.stderr.write(`herald: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // One line, whatever went wrong: the stack is for whoever debugs Herald, with LOG_LEVEL=debug.
+    else if (io.env.LOG_LEVEL?.trim().toLowerCase() === 'debug') io.stderr.write(`herald: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    else io.stderr.write(`herald: unexpected error: ${shownArgument(oneLine(messageOf(error)))} (LOG_LEVEL=debug shows where)\n`);
     return 1;
   }
 }
@@ -134,7 +136,7 @@ function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<type
     return parseArgs(config);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(messageOf(error).split('\n')[0] ?? '');
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(shownArgument(messageOf(error).split('\n')[0] ?? ''));
     throw error;
   }
 }
@@ -187,7 +189,7 @@ function untilStopped(log: Logger): Promise<void> {
 
 async function runInspect(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { rule: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  const target = positionals[0];
+  const target = positionals[0]?.trim() === '' ? undefined : positionals[0];
   if (target === undefined || positionals.length > 1) throw new UsageError(target === undefined ? 'name a feed URL or file' : `one feed at a time (got ${positionals.length})`);
   const rule = values.rule === undefined ? undefined : validateRule(values.rule);
   const { feed, source } = await readFeed(target, io.cwd);
@@ -225,15 +227,44 @@ async function readFeed(target: string, cwd: string): Promise<{ feed: ParsedFeed
   const file = target.startsWith('file:') ? fileURLToPath(target) : path.resolve(cwd, target);
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
   if (!hasScheme || target.startsWith('file:')) {
-    const stats = statSync(file, { throwIfNoEntry: false });
-    if (stats?.isFile()) return { feed: parseFeed(decodeFeedBytes(readFileSync(file)), pathToFileURL(file).toString()), source: file };
-    if (stats?.isDirectory()) throw new HeraldError('inspect-target', `${target} is a folder, not a feed file`);
-    if (target.startsWith('file:') || looksLikePath(target)) throw new HeraldError('inspect-target', `the file ${target} does not exist (looked for ${file})`);
-    throw new HeraldError('inspect-target', `${target} is neither a file here nor a URL: to fetch it, write the scheme, as in https://${target}`);
+    const stats = statOrUndefined(file);
+    if (stats?.isFile()) return { feed: await readFeedFile(file, stats.size), source: file };
+    const shown = shownArgument(target);
+    if (stats?.isDirectory()) throw new HeraldError('inspect-target', `${shown} is a folder, not a feed file`);
+    if (target.startsWith('file:') || looksLikePath(target)) throw new HeraldError('inspect-target', `the file ${shown} does not exist (looked for ${shownArgument(file)})`);
+    throw new HeraldError('inspect-target', `${shown} is neither a file here nor a URL: to fetch it, write the scheme, as in https://${shown}`);
   }
   const loaded = await loadFeed(normaliseFeedUrl(target, true), { allowPrivate: true, discover: true });
   if (loaded.status !== 'ok') throw new HeraldError('unexpected-not-modified', `${target} answered 304 to an unconditional request`);
   return { feed: loaded.feed, source: loaded.url };
+}
+
+/** The file's stats; undefined when there is none or the name cannot be one (too long, a NUL in it). */
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A feed file, under the same size cap as a fetched feed, parsed by the worker pool like one. */
+async function readFeedFile(file: string, size: number): Promise<ParsedFeed> {
+  if (size > DEFAULT_MAX_BYTES) throw new HeraldError('too-large', `the file ${file} is larger than ${DEFAULT_MAX_BYTES} bytes, more than Herald reads from a feed`);
+  const body = await sharedParsePool().read({ bytes: readFileSync(file), finalUrl: pathToFileURL(file).toString(), discover: false });
+  if (body.kind !== 'feed') throw new HeraldError('not-a-feed', `${file} is a web page, not a feed`);
+  return body.feed;
+}
+
+/** What someone typed, fit to be shown back on one line: controls and invisible characters escaped, long text cut. */
+function shownArgument(text: string): string {
+  const characters = [...text];
+  const clipped = characters.length > 120 ? `${characters.slice(0, 120).join('')}…` : text;
+  return clipped.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (character) => `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 function looksLikePath(target: string): boolean {

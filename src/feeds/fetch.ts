@@ -76,6 +76,8 @@ export const DEFAULT_USER_AGENT = 'Herald/0.1 (+https://github.com/herald-bot/he
 export const DEFAULT_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.7, */*;q=0.5';
 
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 interface Settings {
@@ -99,7 +101,7 @@ function settingsOf(options: FetchOptions): Settings {
   return {
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     totalTimeoutMs: options.totalTimeoutMs ?? 30_000,
-    maxBytes: options.maxBytes ?? 10 * 1024 * 1024,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     maxRedirects: options.maxRedirects ?? 5,
     allowPrivate: options.allowPrivate,
     headers,

@@ -4,12 +4,10 @@
  * used (for URLs people paste in chat; polling never follows pages). "Not modified" is a value, not an error.
  */
 import { HeraldError } from '../errors.ts';
-import { decodeFeedBytes } from './decode.ts';
-import { discoverFeedLinks, looksLikeHtml } from './discover.ts';
 import { fetchFeed } from './fetch.ts';
 import type { FetchOptions } from './fetch.ts';
 import type { ParsedFeed } from './item.ts';
-import { parseFeed } from './parse.ts';
+import { sharedParsePool, type ParsePool } from './parse-pool.ts';
 
 export type LoadedFeed =
   | { readonly status: 'not-modified'; readonly url: string; readonly permanentUrl?: string; readonly etag?: string; readonly lastModified?: string; readonly maxAgeSeconds?: number }
@@ -28,6 +26,8 @@ export type LoadedFeed =
 
 export interface LoadFeedOptions extends FetchOptions {
   readonly discover?: boolean;
+  /** Where the body is parsed: the process's worker pool unless given (bench/hostile.ts compares). */
+  readonly parser?: Pick<ParsePool, 'read'>;
 }
 
 export async function loadFeed(url: string, options: LoadFeedOptions): Promise<LoadedFeed> {
@@ -35,15 +35,19 @@ export async function loadFeed(url: string, options: LoadFeedOptions): Promise<L
   if (fetched.status === 'not-modified') {
     return { status: 'not-modified', url, permanentUrl: fetched.permanentUrl, etag: fetched.etag, lastModified: fetched.lastModified, maxAgeSeconds: fetched.maxAgeSeconds };
   }
-  const text = decodeFeedBytes(fetched.body, fetched.contentType);
-  if (options.discover && looksLikeHtml(text)) {
-    return loadDiscoveredFeed(url, discoverFeedLinks(text, fetched.finalUrl), options);
-  }
+  const parser = options.parser ?? sharedParsePool();
+  const body = await parser.read({
+    bytes: fetched.body,
+    ...(fetched.contentType !== undefined && { contentType: fetched.contentType }),
+    finalUrl: fetched.finalUrl,
+    discover: options.discover === true,
+  });
+  if (body.kind === 'page') return loadDiscoveredFeed(url, body.links, options);
   return {
     status: 'ok',
     url,
     permanentUrl: fetched.permanentUrl,
-    feed: parseFeed(text, fetched.finalUrl),
+    feed: body.feed,
     etag: fetched.etag,
     lastModified: fetched.lastModified,
     maxAgeSeconds: fetched.maxAgeSeconds,
