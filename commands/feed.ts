@@ -132,7 +132,7 @@ async function setPaused(context: CommandContext, options: OptionValues, paused:
 }
 
 async function previewFeed(context: CommandContext, options: OptionValues): Promise<Reply> {
-  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', stringOption(options, 'filter') ?? '');
+  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', stringOption(options, 'filter') ?? '', 10, context);
   const posted = preview.items.filter((item) => item.matches).length;
   const lines: Line[] = [
     [{ link: preview.feedUrl, label: preview.feedTitle }, `: latest ${preview.items.length} of ${preview.itemCount} items, `, preview.rule === '' ? 'no filter' : { code: preview.rule }, ` → ${posted} would be posted`],

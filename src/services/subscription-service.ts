@@ -18,6 +18,7 @@ import type { Cache } from '../store/cache.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import { explainItem } from './explain-item.ts';
 import type { ItemExplanation } from './explain-item.ts';
+import { PreviewLimiter, type Requester } from './preview-limiter.ts';
 import { RecentFeeds } from './recent-feeds.ts';
 import type { Platform, Subscription } from '../store/records.ts';
 
@@ -30,6 +31,8 @@ export interface SubscriptionServiceOptions {
   readonly allowPrivateUrls: boolean;
   readonly pollIntervalSeconds: number;
   readonly clock: () => Date;
+  /** /feed previews running at once in all (one per person always); default 4. */
+  readonly previewsInAll?: number;
 }
 
 export interface Workspace {
@@ -55,9 +58,11 @@ export interface PreviewedItem {
 
 export class SubscriptionService {
   private readonly recent: RecentFeeds;
+  private readonly previews: PreviewLimiter;
 
   constructor(private readonly options: SubscriptionServiceOptions) {
     this.recent = new RecentFeeds(options.load, options.cache);
+    this.previews = new PreviewLimiter(options.previewsInAll);
   }
 
   async add(request: NewSubscription): Promise<{ subscription: Subscription; itemCount: number }> {
@@ -157,10 +162,10 @@ export class SubscriptionService {
    * The feed's latest items (newest first, at most `limit`), each with the rule's verdict and its reason, and the
    * rule's fully parenthesised reading.
    */
-  async preview(url: string, rule: string, limit = 10): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[]; rule: string }> {
+  async preview(url: string, rule: string, limit = 10, requester?: Requester): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[]; rule: string }> {
     const source = validateRule(rule);
     const feedUrl = normaliseFeedUrl(url, this.options.allowPrivateUrls);
-    const loaded = okFeed(feedUrl, await this.recent.loadForPreview(feedUrl, this.personOptions));
+    const loaded = okFeed(feedUrl, await this.previews.run(requester, () => this.recent.loadForPreview(feedUrl, this.personOptions)));
     const latest = newestFirst(loaded.feed.items).slice(0, limit);
     const items = latest.map((item) => {
       const verdict = this.options.rules.evaluate(source, ruleItemOf(item, loaded.feed.title));
