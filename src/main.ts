@@ -76,8 +76,11 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const cache = openCache(env.cache ?? (store.engine === 'postgres' ? env.store : undefined), log.child({ module: 'cache' }));
   const rules = new RuleCache();
   const clock = () => new Date();
+  // The operator's fetch caps, for every fetch: polls and the feeds people add or preview.
+  const fetchLimits = { maxBytes: env.fetchMaxBytes, totalTimeoutMs: env.fetchTimeoutSeconds * 1000 };
+  const load: typeof loadFeed = (url, options) => loadFeed(url, { ...fetchLimits, ...options });
   const subscriptions = new SubscriptionService({
-    store, cache, load: loadFeed, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
+    store, cache, load, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
   });
 
   const senders = new Map<Platform, MessageSender>();
@@ -160,12 +163,12 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS });
   const pollerLog = log.child({ module: 'poller' });
   const pollDependencies = {
-    store, load: loadFeed, rules, log: pollerLog, activity, clock,
+    store, load, rules, log: pollerLog, activity, clock,
     allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
     maxPostsPerPoll: env.maxPostsPerPoll,
   };
   const poller = new PollPool({
-    store, owner, clock, log: pollerLog, activity, leaseMs: DEFAULT_LEASE_MS,
+    store, owner, clock, log: pollerLog, activity, leaseMs: DEFAULT_LEASE_MS, concurrency: env.fetchConcurrency, perHost: env.fetchPerHost,
     poll: async (url) => {
       const outcome = await pollFeed(url, pollDependencies, owner);
       if (outcome.kind === 'polled' && outcome.deliveries > 0) deliveries.wake();

@@ -26,6 +26,10 @@ describe('readEnv', () => {
       roles: new Set(['poll', 'deliver', 'gateway', 'http']),
       discordShards: 1,
       maxPostsPerPoll: 5,
+      fetchConcurrency: 32,
+      fetchPerHost: 2,
+      fetchMaxBytes: 10 * 1024 * 1024,
+      fetchTimeoutSeconds: 30,
     } satisfies Partial<Env>);
   });
 
@@ -55,6 +59,10 @@ describe('readEnv', () => {
     ['a number of shards', { DISCORD_SHARDS: '4' }, { discordShards: 4 }],
     ['the Discord proxy port', { HERALD_DISCORD_PROXY_PORT: '8081' }, { discordProxyPort: 8081 }],
     ['posts per poll', { HERALD_MAX_POSTS_PER_POLL: '12' }, { maxPostsPerPoll: 12 }],
+    ['fetch limits', { HERALD_FETCH_CONCURRENCY: '8', HERALD_FETCH_PER_HOST: '1', HERALD_FETCH_TIMEOUT: '2m' }, { fetchConcurrency: 8, fetchPerHost: 1, fetchTimeoutSeconds: 120 }],
+    ['a body cap in bytes', { HERALD_FETCH_MAX_BYTES: '500000' }, { fetchMaxBytes: 500_000 }],
+    ['a body cap in MiB', { HERALD_FETCH_MAX_BYTES: '2MiB' }, { fetchMaxBytes: 2 * 1024 * 1024 }],
+    ['a body cap in kB, as people type it', { HERALD_FETCH_MAX_BYTES: '512 kB' }, { fetchMaxBytes: 512_000 }],
     ['private URLs: true', { HERALD_ALLOW_PRIVATE_URLS: 'true' }, { allowPrivateUrls: true }],
     ['private URLs: 1', { HERALD_ALLOW_PRIVATE_URLS: '1' }, { allowPrivateUrls: true }],
     ['private URLs: YES', { HERALD_ALLOW_PRIVATE_URLS: 'YES' }, { allowPrivateUrls: true }],
@@ -84,6 +92,11 @@ describe('readEnv', () => {
     ['HERALD_ROLES', ',', 'HERALD_ROLES: must be a comma-separated list'],
     ['DISCORD_SHARDS', '0', 'DISCORD_SHARDS: must be auto or a number of shards'],
     ['HERALD_MAX_POSTS_PER_POLL', '0', 'HERALD_MAX_POSTS_PER_POLL: must be a whole number from 1 to 1000'],
+    ['HERALD_FETCH_CONCURRENCY', '0', 'HERALD_FETCH_CONCURRENCY: must be a whole number from 1 to 1000'],
+    ['HERALD_FETCH_PER_HOST', 'lots', 'HERALD_FETCH_PER_HOST: must be a whole number from 1 to 100'],
+    ['HERALD_FETCH_MAX_BYTES', '10 gallons', 'HERALD_FETCH_MAX_BYTES: must be a size from 1KiB to 1GiB'],
+    ['HERALD_FETCH_MAX_BYTES', '2GiB', 'HERALD_FETCH_MAX_BYTES: must be a size from 1KiB to 1GiB'],
+    ['HERALD_FETCH_TIMEOUT', '0', 'HERALD_FETCH_TIMEOUT: must be from 1 to 600 seconds'],
     ['DISCORD_SHARDS', 'many', 'DISCORD_SHARDS: must be auto or a number of shards'],
     ['HERALD_HTTP_PORT', '65536', 'HERALD_HTTP_PORT: must be a port number'],
     ['HERALD_HTTP_PORT', '-1', 'HERALD_HTTP_PORT: must be a port number'],

@@ -91,6 +91,36 @@ const maxItemAge = z
 
 const maxPostsPerPoll = wholeNumber(1, 1000, 'must be a whole number from 1 to 1000').default(5);
 
+const fetchConcurrency = wholeNumber(1, 1000, 'must be a whole number from 1 to 1000').default(32);
+const fetchPerHost = wholeNumber(1, 100, 'must be a whole number from 1 to 100').default(2);
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kb: 1000, kib: 1024, k: 1024, mb: 1000 ** 2, mib: 1024 ** 2, m: 1024 ** 2, gb: 1000 ** 3, gib: 1024 ** 3, g: 1024 ** 3 };
+export const DEFAULT_FETCH_MAX_BYTES = 10 * 1024 * 1024;
+
+/** The largest feed body read: bytes, or a size such as 512KiB, 10MiB or 5MB (from 1 KiB to 1 GiB). */
+const fetchMaxBytes = z
+  .string()
+  .transform((value, ctx) => {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value);
+    const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+    const bytes = match === null || unit === undefined ? Number.NaN : Math.floor(Number(match[1]) * unit);
+    if (bytes >= 1024 && bytes <= 1024 ** 3) return bytes;
+    ctx.addIssue({ code: 'custom', message: 'must be a size from 1KiB to 1GiB, in bytes or such as 512KiB, 10MiB or 5MB' });
+    return z.NEVER;
+  })
+  .default(DEFAULT_FETCH_MAX_BYTES);
+
+/** The longest one fetch may take, redirects and body included: seconds or a duration such as 30s or 2m. */
+const fetchTimeout = z
+  .string()
+  .transform((value, ctx) => {
+    const seconds = /^\d+$/.test(value) ? Number(value) : parseDurationSeconds(value);
+    if (seconds !== undefined && seconds >= 1 && seconds <= 600) return seconds;
+    ctx.addIssue({ code: 'custom', message: 'must be from 1 to 600 seconds, as a number or a duration such as 30s or 2m' });
+    return z.NEVER;
+  })
+  .default(30);
+
 const logLevel = z
   .string()
   .transform((value, ctx) => {
@@ -148,6 +178,10 @@ const envSchema = z
     HERALD_POLL_INTERVAL: pollInterval,
     HERALD_MAX_ITEM_AGE_DAYS: maxItemAge,
     HERALD_MAX_POSTS_PER_POLL: maxPostsPerPoll,
+    HERALD_FETCH_CONCURRENCY: fetchConcurrency,
+    HERALD_FETCH_PER_HOST: fetchPerHost,
+    HERALD_FETCH_MAX_BYTES: fetchMaxBytes,
+    HERALD_FETCH_TIMEOUT: fetchTimeout,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
   })
@@ -174,6 +208,12 @@ const envSchema = z
       maxItemAgeDays: raw.HERALD_MAX_ITEM_AGE_DAYS,
       /** Posts one poll makes per subscription before the rest become one summary post. */
       maxPostsPerPoll: raw.HERALD_MAX_POSTS_PER_POLL,
+      /** Feed fetches in flight at once in this process, and to one host. */
+      fetchConcurrency: raw.HERALD_FETCH_CONCURRENCY,
+      fetchPerHost: raw.HERALD_FETCH_PER_HOST,
+      /** The body cap of one fetch (after decompression), and the time cap of one fetch, redirects included. */
+      fetchMaxBytes: raw.HERALD_FETCH_MAX_BYTES,
+      fetchTimeoutSeconds: raw.HERALD_FETCH_TIMEOUT,
       logLevel: raw.LOG_LEVEL,
       /** Unset: pretty on a terminal, JSON otherwise (the logger decides). */
       logFormat: raw.LOG_FORMAT,

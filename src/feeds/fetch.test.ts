@@ -119,7 +119,7 @@ describe('fetchFeed size cap', () => {
     server.setResponse('/big', { status: 200, body: big, chunked });
     const error = await fetchError(server.url('/big'), { ...LOCAL, maxBytes: big.length - 1 });
     expect(error.code).toBe('too-large');
-    expect(error.userMessage).toBe(`The feed at ${server.url('/big')} is larger than 64 KiB, more than Herald accepts.`);
+    expect(error.userMessage).toBe(`The feed at ${server.url('/big')} is larger than 64 KiB, Herald's size cap for a feed.`);
   });
 
   it('counts the decompressed size', async () => {
@@ -255,7 +255,7 @@ describe('fetchFeed timeouts and failures', () => {
     const started = Date.now();
     const error = await fetchError(server.url(`/stall-${stall}`), { ...LOCAL, totalTimeoutMs: 300 });
     expect(error.code).toBe('timeout');
-    expect(error.userMessage).toBe(`${server.url(`/stall-${stall}`)} took longer than 0.3 s to answer. Herald will try again later.`);
+    expect(error.userMessage).toBe(`${server.url(`/stall-${stall}`)} took longer than 0.3 s to answer (Herald's time cap for one fetch). Herald will try again later.`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(2_000);
   });

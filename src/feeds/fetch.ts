@@ -115,8 +115,8 @@ export async function fetchFeed(url: string, options: FetchOptions): Promise<Fet
   const controller = new AbortController();
   const totalTimer = setTimeout(() => {
     controller.abort(
-      new FetchError('timeout', `GET ${url}: no complete answer within ${seconds(settings.totalTimeoutMs)} (total timeout)`, {
-        userMessage: `${url} took longer than ${seconds(settings.totalTimeoutMs)} to answer. Herald will try again later.`,
+      new FetchError('timeout', `GET ${url}: no complete answer within ${seconds(settings.totalTimeoutMs)} (the total time cap, HERALD_FETCH_TIMEOUT)`, {
+        userMessage: `${url} took longer than ${seconds(settings.totalTimeoutMs)} to answer (Herald's time cap for one fetch). Herald will try again later.`,
       }),
     );
   }, settings.totalTimeoutMs);
@@ -207,8 +207,8 @@ async function resultOf(
   }
 
   const tooLarge = (): FetchError =>
-    new FetchError('too-large', `GET ${url.href}: body larger than ${settings.maxBytes} bytes`, {
-      userMessage: `The feed at ${url.href} is larger than ${sizeText(settings.maxBytes)}, more than Herald accepts.`,
+    new FetchError('too-large', `GET ${url.href}: body larger than the body cap of ${settings.maxBytes} bytes (HERALD_FETCH_MAX_BYTES)`, {
+      userMessage: `The feed at ${url.href} is larger than ${sizeText(settings.maxBytes)}, Herald's size cap for a feed.`,
     });
   const declaredLength = Number(firstHeader(headers['content-length']) ?? Number.NaN);
   if (declaredLength > settings.maxBytes) {

@@ -9,7 +9,8 @@ import type { MessageSender, SendOutcome } from '../delivery/message-sender.ts';
 import { RuleCache } from '../delivery/rule-cache.ts';
 import { loadFeed } from '../feeds/load-feed.ts';
 import type { Message } from '../format/message.ts';
-import { createSilentLogger } from '../log.ts';
+import { PassThrough } from 'node:stream';
+import { createLogger, createSilentLogger } from '../log.ts';
 import type { Subscription } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { pollFeed } from './poll-feed.ts';
@@ -74,7 +75,11 @@ describe('PollPool', () => {
     let releaseSlow: () => void = () => undefined;
     const slowAnswers = new Promise<void>((resolve) => (releaseSlow = resolve));
     const polled: string[] = [];
-    const poller = pool(store, recordingPoll(store, polled, (url) => (url.includes('slow.test') ? slowAnswers : Promise.resolve())), { concurrency: 4, perHost: 2 });
+    const lines: string[] = [];
+    const stream = new PassThrough().on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    const poller = pool(store, recordingPoll(store, polled, (url) => (url.includes('slow.test') ? slowAnswers : Promise.resolve())), {
+      concurrency: 4, perHost: 2, log: createLogger({ level: 'info', format: 'json', stream }),
+    });
     const sweep = poller.runUntilIdle();
     await expect.poll(() => polled.filter((url) => url.includes('fast')).length).toBe(12);
     // At most two of the slow host's feeds were started while it hung.
@@ -82,6 +87,10 @@ describe('PollPool', () => {
     releaseSlow();
     await sweep;
     expect(polled.filter((url) => url.includes('slow.test'))).toHaveLength(5);
+    // The operator is told which limit held the feeds back, once, and by which setting to raise it.
+    const reported = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.setting === 'HERALD_FETCH_PER_HOST');
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toMatchObject({ msg: 'polls wait: the per-host fetch limit is reached', host: 'slow.test', limit: 2 });
   });
 
   it('never polls more than its limit at once', async () => {

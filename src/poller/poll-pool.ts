@@ -46,6 +46,8 @@ export class PollPool {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly idleWaiters = new Set<() => void>();
   private readonly unreleased = new Map<string, Date>();
+  /** When each limit (and host) was last reported as reached: at most one log line a minute for each. */
+  private readonly limitReported = new Map<string, number>();
 
   constructor(private readonly options: PollPoolOptions) {
     this.concurrency = options.concurrency ?? DEFAULT_POLL_CONCURRENCY;
@@ -137,6 +139,7 @@ export class PollPool {
       const url = this.waiting[index]!;
       const host = hostOf(url);
       if ((this.hostLoad.get(host) ?? 0) >= this.perHost) {
+        this.reportLimit(`per-host ${host}`, 'polls wait: the per-host fetch limit is reached', { host, limit: this.perHost, setting: 'HERALD_FETCH_PER_HOST', feed: url });
         index += 1;
         continue;
       }
@@ -152,6 +155,16 @@ export class PollPool {
       });
       this.inFlight.set(url, polling);
     }
+    if (this.inFlight.size >= this.concurrency && this.waiting.some((url) => (this.hostLoad.get(hostOf(url)) ?? 0) < this.perHost)) {
+      this.reportLimit('global', 'polls wait: the global fetch limit is reached', { limit: this.concurrency, setting: 'HERALD_FETCH_CONCURRENCY', waiting: this.waiting.length });
+    }
+  }
+
+  private reportLimit(key: string, message: string, fields: Record<string, unknown>): void {
+    const now = Date.now();
+    if (now - (this.limitReported.get(key) ?? -Infinity) < 60_000) return;
+    this.limitReported.set(key, now);
+    this.options.log.info(message, fields);
   }
 
   private async pollOne(url: string): Promise<void> {
