@@ -31,6 +31,7 @@ describe('isPrivateAddress', () => {
     ['0:0:0:0:0:0:0:1', 'IPv6 loopback, long form'],
     ['fc00::1', 'unique local'],
     ['fd12:3456:789a::1', 'unique local fd'],
+    ['fd00::1', 'unique local fd00::/8 start'],
     ['fe80::1', 'link-local'],
     ['fe80::1%eth0', 'link-local with zone'],
     ['FEBF::1', 'link-local upper end, upper case'],
@@ -126,6 +127,12 @@ describe('checkUrlSyntax', () => {
     'http://10.0.0.5/',
     'http://192.168.0.1./',
     'https://[fe80::1]/',
+    'http://0x7f000001/',
+    'http://100.64.0.1/',
+    'http://[fd00::1]/',
+    'http://224.0.0.1/',
+    'http://[ff02::1]/',
+    'http://[::ffff:169.254.169.254]/',
   ])('refuses the private literal %s as blocked-address', (input) => {
     const error = catchHeraldError(() => checkUrlSyntax(input));
     expect(error.code).toBe('blocked-address');
