@@ -55,7 +55,7 @@ describe('ParsePool', () => {
   });
 
   it('stops a worker past its memory cap with an error that says the feed was too large, and keeps working', async () => {
-    const parser = pool({ inlineBelowBytes: 0, size: 1, maxMemoryMb: 48 });
+    const parser = pool({ inlineBelowBytes: 0, size: 1, maxMemoryMb: 48, timeoutMs: 120_000 });
     const error = await parser.read({ bytes: Buffer.from(bigFeed(100_000)), finalUrl: URL, discover: false }).catch((caught: unknown) => caught);
     expect((error as HeraldError).code).toBe('parse-too-large');
     expect((error as HeraldError).userMessage).toMatch(/was too large to parse \(it needed more than 48 MB\)/);

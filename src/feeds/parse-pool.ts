@@ -47,6 +47,8 @@ interface Job {
 
 interface Slot {
   readonly worker: Worker;
+  /** Whether the worker has loaded its code: the time cap runs from then, not from a slow start. */
+  ready: boolean;
   job?: Job;
   timer?: NodeJS.Timeout;
 }
@@ -106,16 +108,20 @@ export class ParsePool {
       slot.job = job;
       // Busy workers keep the process alive (a CLI awaiting its feed); idle ones do not.
       slot.worker.ref();
-      slot.timer = setTimeout(() => this.fail(slot, this.timeoutError(job.input)), this.timeoutMs);
+      if (slot.ready) this.startTimer(slot, job);
       slot.worker.postMessage(job.input);
     }
   }
 
   private spawn(): Slot {
     const worker = fromSource ? new Worker(sourceBootstrap(), { eval: true, resourceLimits: this.limits() }) : new Worker(new URL(workerFile, import.meta.url), { resourceLimits: this.limits() });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, ready: false };
     worker.unref();
-    worker.on('message', (answer: WorkerAnswer) => this.settle(slot, answer));
+    worker.on('message', (answer: WorkerAnswer | 'ready') => {
+      if (answer !== 'ready') return this.settle(slot, answer);
+      slot.ready = true;
+      if (slot.job !== undefined) this.startTimer(slot, slot.job);
+    });
     worker.on('error', (error: Error & { code?: string }) => {
       const job = slot.job;
       this.fail(slot, error.code === 'ERR_WORKER_OUT_OF_MEMORY' && job !== undefined ? this.memoryError(job.input) : error);
@@ -123,6 +129,10 @@ export class ParsePool {
     worker.on('exit', () => this.fail(slot, new HeraldError('parse-failed', 'The parse worker stopped while reading a feed')));
     this.slots.push(slot);
     return slot;
+  }
+
+  private startTimer(slot: Slot, job: Job): void {
+    slot.timer = setTimeout(() => this.fail(slot, this.timeoutError(job.input)), this.timeoutMs);
   }
 
   private limits() {

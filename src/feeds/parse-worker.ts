@@ -10,6 +10,7 @@ export type WorkerAnswer =
   | { readonly ok: true; readonly body: ReturnType<typeof readFeedBody> }
   | { readonly ok: false; readonly error: { readonly name: string; readonly code: string; readonly message: string; readonly userMessage?: string } };
 
+parentPort?.postMessage('ready');
 parentPort?.on('message', (job: FeedBodyJob) => {
   let answer: WorkerAnswer;
   try {
