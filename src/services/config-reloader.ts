@@ -28,13 +28,14 @@ export class ConfigReloader {
   constructor(private readonly options: ConfigReloaderOptions) {}
 
   /** Syncs a configuration already read (start-up's); store errors go to the caller. */
-  async apply(config: LoadedConfig, reloaded = false): Promise<ConfigSyncResult> {
+  async apply(config: LoadedConfig, reloadReason?: string): Promise<ConfigSyncResult> {
+    const reloaded = reloadReason !== undefined;
     const { log, platforms } = this.options;
     const plan = planConfiguredSubscriptions(config.file, config.sourceName, platforms);
     const result = await this.options.subscriptions.syncConfigured(plan.subscriptions, platforms);
     for (const warning of [...plan.warnings, ...result.skipped, ...applyConfiguredSettings(plan, config.sourceName)]) log.warn(warning);
     const counts = { file: config.sourceName, subscriptions: result.subscriptions.length, added: result.added.length, changed: result.changed.length, removed: result.removed.length };
-    if (reloaded) log.info('config file reloaded', counts);
+    if (reloaded) log.info('config file reloaded', { ...counts, reason: reloadReason });
     else log.info('config file subscriptions synced', counts);
     this.options.onSynced?.(result, reloaded);
     return result;
@@ -56,7 +57,7 @@ export class ConfigReloader {
       return;
     }
     try {
-      await this.apply(config, true);
+      await this.apply(config, reason);
     } catch (error) {
       log.error('the config file could not be applied (store error); it is tried again at its next change or SIGHUP', { reason, error: messageOf(error) });
     }
