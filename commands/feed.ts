@@ -111,6 +111,7 @@ function describeSubscription(subscription: Subscription): Line {
     subscription.rule === '' ? ' (every item)' : ' filter ',
     ...(subscription.rule === '' ? [] : [{ code: ruleReading(subscription.rule) }]),
     ...(subscription.paused ? [` ⏸ paused${subscription.pausedReason ? `: ${subscription.pausedReason}` : ''}`] : []),
+    ...(subscription.source === 'config' ? [` 📄 from ${subscription.createdBy}`] : []),
   ];
 }
 

@@ -32,6 +32,10 @@ import { pollFeed } from './poller/poll-feed.ts';
 import { PollPool } from './poller/poll-pool.ts';
 import { Housekeeping } from './poller/housekeeping.ts';
 import { ruleProblem, SubscriptionService } from './services/subscription-service.ts';
+import { ConfigReloader } from './services/config-reloader.ts';
+import { activePlatforms } from './services/configured-subscriptions.ts';
+import { watchConfigFile } from './config/watch-config-file.ts';
+import { messageOf } from './errors.ts';
 import { openStore } from './store/open-store.ts';
 import { openCache } from './store/cache.ts';
 import { DEFAULT_LEASE_MS, LeaseKeeper } from './store/lease-keeper.ts';
@@ -147,12 +151,22 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
       if (slack.httpListener !== undefined) mounts.set(SLACK_EVENTS_PATH, slack.httpListener);
     }
   }
+  let consoleAdapter: ConsoleAdapter | undefined;
   if (senders.size === 0) {
-    const consoleAdapter = new ConsoleAdapter(options.stdout, { subscriptions });
-    await consoleAdapter.watch(config.file.subscriptions);
+    consoleAdapter = new ConsoleAdapter(options.stdout);
     senders.set('console', consoleAdapter);
     listeners.push(consoleAdapter);
   }
+  const configured = new ConfigReloader({
+    read: () => readConfiguration(options.env, options.cwd, false),
+    subscriptions, platforms: activePlatforms(env), log: log.child({ module: 'config' }),
+    onSynced: (result, reloaded) => consoleAdapter?.show(result.subscriptions, reloaded),
+  });
+  await startOrUnwind(() => configured.apply(config));
+  const configWatcher = watchConfigFile(config.filePath, (reason) => configured.reload(reason), {
+    onWatchError: (error) => log.warn('cannot watch the config file for changes; send SIGHUP to reload it', { file: config.sourceName, error: messageOf(error) }),
+  });
+  stops.push(async () => configWatcher.close());
 
   const http = await startOrUnwind(() => startHttpServer({ port: env.httpPort ?? DEFAULT_HTTP_PORT, metrics, readiness, mounts, log: log.child({ module: 'http' }) }));
   // First to stop: Slack requests and probes end before the adapters do.

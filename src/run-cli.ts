@@ -27,6 +27,8 @@ import { registerWithToken } from './platforms/discord/register-commands.ts';
 import { slackManifestYaml } from './platforms/slack/manifest.ts';
 import { normaliseFeedUrl, ruleReading, validateRule } from './services/subscription-service.ts';
 import { isHttpUrl } from './net/http-url.ts';
+import { activePlatforms, planConfiguredSubscriptions } from './services/configured-subscriptions.ts';
+import { applyConfiguredSettings } from './services/apply-configured-settings.ts';
 import { truncateText } from './format/truncate.ts';
 
 const USAGE = `Usage: herald <command>   (herald help <command>, herald <command> --help: that command's usage)
@@ -277,12 +279,14 @@ function looksLikePath(target: string): boolean {
 async function runCheckConfig(args: string[], io: CliIo): Promise<number> {
   parseCommandArgs({ args, options: {} });
   const config = readConfiguration(io.env, io.cwd, false);
-  for (const warning of config.warnings) io.stderr.write(`warning: ${warning}\n`);
+  // The same plan start makes: what it would leave out (a platform without its token) is said here too.
+  const plan = planConfiguredSubscriptions(config.file, config.sourceName, activePlatforms(config.env));
+  for (const warning of [...config.warnings, ...plan.warnings, ...applyConfiguredSettings(plan, config.sourceName)]) io.stderr.write(`warning: ${warning}\n`);
   const count = config.file.subscriptions.length;
   const platforms = [config.env.discordToken && 'Discord', config.env.slackBotToken && `Slack (${config.env.slackAppToken ? 'Socket Mode' : 'HTTP mode'})`].filter(Boolean);
   const platform = platforms.length > 0 ? platforms.join(' and ') : 'the console (no DISCORD_TOKEN or SLACK_BOT_TOKEN)';
   io.stdout.write(
-    `${path.relative(io.cwd, config.filePath) || config.filePath} is valid: ${count} subscription${count === 1 ? '' : 's'}, ` +
+    `${config.sourceName} is valid: ${count} subscription${count === 1 ? '' : 's'} (${plan.subscriptions.length} watched with this environment), ` +
       `poll every ${config.env.pollIntervalSeconds} s, store ${hideCredentials(config.env.store)}, posting to ${platform}, ` +
       `roles ${[...config.env.roles].join(',')}.\n`,
   );

@@ -22,7 +22,8 @@ export const ROLES = ['poll', 'deliver', 'gateway', 'http'] as const;
 export type Role = (typeof ROLES)[number];
 
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET']);
-const STORE_SCHEMES = ['sqlite', 'redis', 'rediss', 'postgres', 'postgresql'];
+/** What openStore opens: check-config refuses what start would. */
+const STORE_PATTERN = /^(sqlite:\/\/.+|postgres(ql)?:\/\/.+)$/i;
 
 const text = z.string().optional();
 
@@ -33,9 +34,7 @@ const httpUrl = z
 
 const store = z
   .string()
-  .refine((value) => new RegExp(`^(${STORE_SCHEMES.join('|')})://.+`, 'i').test(value), {
-    error: `must be a store URL starting with ${STORE_SCHEMES.map((scheme) => `${scheme}://`).join(', ')}`,
-  })
+  .refine((value) => STORE_PATTERN.test(value), { error: 'must be sqlite://path (a file) or postgres://user@host/database' })
   .default(DEFAULT_STORE);
 
 const cache = z

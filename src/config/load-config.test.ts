@@ -51,20 +51,20 @@ describe('loadConfig', () => {
     writeConfig('subscriptions:\n  - url: https://a.example/feed\n', 'elsewhere/bot.yaml');
     const loaded = loadConfig({ env: { HERALD_CONFIG: 'elsewhere/bot.yaml' }, cwd });
     expect(loaded.filePath).toBe(join(cwd, 'elsewhere/bot.yaml'));
-    expect(loaded.file.subscriptions).toEqual([{ url: 'https://a.example/feed', rule: '' }]);
+    expect(loaded.file.subscriptions).toEqual([{ url: 'https://a.example/feed', rule: '', platform: 'console', line: 2 }]);
   });
 
   it('loads .env without overriding variables already set, and leaves process.env alone', () => {
     writeConfig('');
     writeFileSync(
       join(cwd, '.env'),
-      ['# local settings', 'DISCORD_TOKEN=from-dotenv', 'LOG_LEVEL=debug', 'HERALD_STORE="redis://127.0.0.1:6379"', 'HERALD_TEST_MARKER_9F3=1'].join('\n'),
+      ['# local settings', 'DISCORD_TOKEN=from-dotenv', 'LOG_LEVEL=debug', 'HERALD_STORE="postgres://127.0.0.1:5432/test"', 'HERALD_TEST_MARKER_9F3=1'].join('\n'),
     );
     const loaded = loadConfig({ env: { LOG_LEVEL: 'warn', HERALD_STORE: '' }, cwd });
     expect(loaded.env.discordToken).toBe('from-dotenv');
     expect(loaded.env.logLevel).toBe('warn');
     // A blank variable counts as unset, so .env fills it.
-    expect(loaded.env.store).toBe('redis://127.0.0.1:6379');
+    expect(loaded.env.store).toBe('postgres://127.0.0.1:5432/test');
     expect(loaded.envFilePath).toBe(join(cwd, '.env'));
     expect(process.env.HERALD_TEST_MARKER_9F3).toBeUndefined();
     expect(loaded.warnings).toEqual(['HERALD_TEST_MARKER_9F3 is not a Herald setting']);

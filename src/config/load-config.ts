@@ -33,6 +33,8 @@ export interface LoadedConfig {
   file: HeraldConfig;
   /** Absolute path of the YAML file that was read. */
   filePath: string;
+  /** The file as messages name it: relative to the working directory when inside it, as typed. */
+  sourceName: string;
   /** True when the file did not exist and was copied from the example just now. */
   createdFromExample: boolean;
   /** Absolute path of the .env file that was read, if there was one. */
@@ -95,6 +97,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     },
     file,
     filePath,
+    sourceName: shownPath,
     createdFromExample,
     warnings: findUnknownVariables(variables),
   };

@@ -8,6 +8,7 @@ import { fetchFeed } from './fetch.ts';
 import type { FetchOptions } from './fetch.ts';
 import type { ParsedFeed } from './item.ts';
 import { sharedParsePool, type ParsePool } from './parse-pool.ts';
+import { readFeedFile } from './read-feed-file.ts';
 
 export type LoadedFeed =
   | { readonly status: 'not-modified'; readonly url: string; readonly permanentUrl?: string; readonly etag?: string; readonly lastModified?: string; readonly maxAgeSeconds?: number }
@@ -28,9 +29,12 @@ export interface LoadFeedOptions extends FetchOptions {
   readonly discover?: boolean;
   /** Where the body is parsed: the process's worker pool unless given (bench/hostile.ts compares). */
   readonly parser?: Pick<ParsePool, 'read'>;
+  /** The URL is the operator's (the config file's): a file: URL is read from disk. Otherwise it is refused. */
+  readonly allowFile?: boolean;
 }
 
 export async function loadFeed(url: string, options: LoadFeedOptions): Promise<LoadedFeed> {
+  if (url.startsWith('file:') && options.allowFile === true) return loadFeedFile(url, options);
   const fetched = await fetchFeed(url, options);
   if (fetched.status === 'not-modified') {
     return { status: 'not-modified', url, permanentUrl: fetched.permanentUrl, etag: fetched.etag, lastModified: fetched.lastModified, maxAgeSeconds: fetched.maxAgeSeconds };
@@ -53,6 +57,14 @@ export async function loadFeed(url: string, options: LoadFeedOptions): Promise<L
     maxAgeSeconds: fetched.maxAgeSeconds,
     bytes: fetched.body.length,
   };
+}
+
+async function loadFeedFile(url: string, options: LoadFeedOptions): Promise<LoadedFeed> {
+  const read = await readFeedFile(url, options);
+  if (read.status === 'not-modified') return { status: 'not-modified', url, etag: read.etag };
+  const body = await (options.parser ?? sharedParsePool()).read({ bytes: read.body, finalUrl: url, discover: false });
+  if (body.kind === 'page') throw new HeraldError('not-a-feed', `${url} is a web page, not a feed`, { userMessage: `${url} is a web page, not a feed.` });
+  return { status: 'ok', url, feed: body.feed, etag: read.etag, bytes: read.body.length };
 }
 
 async function loadDiscoveredFeed(pageUrl: string, candidates: readonly string[], options: LoadFeedOptions): Promise<LoadedFeed> {

@@ -51,6 +51,26 @@ export class LeaseLostError extends HeraldError {
 }
 
 export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?: string): Promise<PollOutcome> {
+  return pollFollowedFeed(url, forFollowers(deps, await deps.store.subscriptions.listByFeed(url)), leaseOwner);
+}
+
+/**
+ * What a feed's followers change about its poll. A feed the config file follows is the operator's choice: it may be
+ * a file or on a private network (chat cannot add such a URL; see SubscriptionService.add). The feed is polled as
+ * often as its most eager follower asks, the others at the default.
+ */
+function forFollowers(deps: PollDependencies, followers: readonly Subscription[]): PollDependencies & { readonly operatorsFeed: boolean } {
+  const operatorsFeed = followers.some((subscription) => subscription.source === 'config');
+  const intervals = followers.map((subscription) => subscription.intervalSeconds ?? deps.pollIntervalSeconds);
+  return {
+    ...deps,
+    operatorsFeed,
+    allowPrivateUrls: deps.allowPrivateUrls || operatorsFeed,
+    pollIntervalSeconds: intervals.length === 0 ? deps.pollIntervalSeconds : Math.min(...intervals),
+  };
+}
+
+async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly operatorsFeed: boolean }, leaseOwner?: string): Promise<PollOutcome> {
   const { store } = deps;
   const state: FeedState = (await store.feeds.get(url)) ?? { url, consecutiveFailures: 0 };
   const log = deps.log.child({ feed: url });
@@ -63,7 +83,7 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
   };
   let loaded;
   try {
-    loaded = await deps.load(url, { etag: state.etag, lastModified: state.lastModified, allowPrivate: deps.allowPrivateUrls });
+    loaded = await deps.load(url, { etag: state.etag, lastModified: state.lastModified, allowPrivate: deps.allowPrivateUrls, allowFile: deps.operatorsFeed });
   } catch (error) {
     await recordFailure(url, state, error, deps, async (session) => {
       await fence(session);

@@ -21,6 +21,8 @@ import type { ItemExplanation } from './explain-item.ts';
 import { PreviewLimiter, type Requester } from './preview-limiter.ts';
 import { RecentFeeds } from './recent-feeds.ts';
 import type { Platform, Subscription } from '../store/records.ts';
+import { differsFromFile } from './configured-subscriptions.ts';
+import type { ConfiguredSubscription, ConfigSyncResult } from './configured-subscriptions.ts';
 
 export interface SubscriptionServiceOptions {
   readonly store: Store;
@@ -101,35 +103,61 @@ export class SubscriptionService {
   }
 
   /**
-   * Makes the stored subscriptions of one workspace exactly those of a config file, without fetching anything:
-   * a feed that cannot be reached now is still watched, and its first successful poll records the baseline.
-   * Kept subscriptions keep their creation time, so nothing that arrived in between is lost or re-posted.
+   * Makes the store's config-file subscriptions of `platforms` exactly `wanted`, in one transaction and without
+   * fetching anything: a feed that cannot be reached now is still watched, and its first successful poll records the
+   * baseline. A kept subscription keeps its creation time, pause and skip list, and its feed keeps its state and
+   * seen set, so nothing is lost or posted again; a removed one goes with its waiting deliveries.
    */
-  async syncConfigured(workspace: Workspace, wanted: ReadonlyArray<Omit<NewSubscription, 'platform' | 'workspaceId' | 'id'> & { id: string; feedTitle?: string }>): Promise<Subscription[]> {
-    const existing = new Map((await this.list(workspace)).map((subscription) => [subscription.id, subscription]));
-    const kept: Subscription[] = [];
-    for (const request of wanted) {
-      const previous = existing.get(request.id);
-      existing.delete(request.id);
-      const feedUrl = normaliseFeedUrl(request.url, this.options.allowPrivateUrls);
-      const subscription: Subscription = {
-        id: request.id,
-        platform: workspace.platform,
-        workspaceId: workspace.workspaceId,
-        channelId: request.channelId,
-        channelName: request.channelName,
-        feedUrl,
-        feedTitle: request.feedTitle ?? previous?.feedTitle ?? feedUrl,
-        rule: validateRule(request.rule),
-        createdAt: previous?.createdAt ?? this.options.clock().toISOString(),
-        createdBy: request.createdBy,
-        paused: false,
-      };
-      await this.options.store.subscriptions.put(subscription);
-      kept.push(subscription);
-    }
-    for (const stale of existing.values()) await this.options.store.subscriptions.delete(stale.id);
-    return kept;
+  async syncConfigured(wanted: readonly ConfiguredSubscription[], platforms: ReadonlySet<Platform>): Promise<ConfigSyncResult> {
+    const now = this.options.clock().toISOString();
+    return this.options.store.transaction(async (session) => {
+      const existing = new Map(
+        (await session.subscriptions.listConfigured()).filter((stored) => platforms.has(stored.platform)).map((stored) => [stored.id, stored]),
+      );
+      const result = { subscriptions: [] as Subscription[], added: [] as string[], changed: [] as string[], removed: [] as string[], skipped: [] as string[] };
+      for (const request of wanted) {
+        const previous = existing.get(request.id);
+        existing.delete(request.id);
+        const chatTwin = (await session.subscriptions.listByFeed(request.feedUrl)).find(
+          (other) => other.source !== 'config' && other.platform === request.platform && other.channelId === request.channelId,
+        );
+        if (chatTwin !== undefined) {
+          result.skipped.push(
+            `${request.declaredAt}: channel ${request.channelId} already follows ${request.feedUrl} through ${chatTwin.id}, made in chat; ` +
+              `remove that one with /feed remove ${chatTwin.id} and the file's entry takes over at the next reload`,
+          );
+          continue;
+        }
+        const subscription: Subscription = {
+          id: request.id,
+          platform: request.platform,
+          workspaceId: request.workspaceId,
+          channelId: request.channelId,
+          channelName: request.channelName,
+          feedUrl: request.feedUrl,
+          feedTitle: request.feedTitle ?? previous?.feedTitle ?? request.feedUrl,
+          rule: validateRule(request.rule),
+          createdAt: previous?.createdAt ?? now,
+          createdBy: request.declaredAt,
+          paused: previous?.paused ?? false,
+          ...(previous?.pausedReason !== undefined ? { pausedReason: previous.pausedReason } : {}),
+          ...(previous?.skipItemIds !== undefined ? { skipItemIds: previous.skipItemIds } : {}),
+          source: 'config',
+          ...(request.intervalSeconds !== undefined ? { intervalSeconds: request.intervalSeconds } : {}),
+        };
+        if (previous === undefined) result.added.push(subscription.id);
+        else if (differsFromFile(previous, subscription)) result.changed.push(subscription.id);
+        if (previous === undefined || differsFromFile(previous, subscription) || previous.feedTitle !== subscription.feedTitle) {
+          await session.subscriptions.put(subscription);
+        }
+        result.subscriptions.push(subscription);
+      }
+      for (const stale of existing.values()) {
+        await session.subscriptions.delete(stale.id);
+        result.removed.push(stale.id);
+      }
+      return result;
+    });
   }
 
   list(workspace: Workspace, channelId?: string): Promise<Subscription[]> {
@@ -147,8 +175,25 @@ export class SubscriptionService {
   }
 
   async remove(workspace: Workspace, id: string): Promise<Subscription> {
-    const subscription = await this.find(workspace, id);
+    const subscription = await this.findChangeable(workspace, id, 'removed');
     await this.options.store.subscriptions.delete(subscription.id);
+    return subscription;
+  }
+
+  /**
+   * A subscription chat may change: one declared in the config file is the file's, so chat is told where to change
+   * it (`action`: what was asked, "removed"). Other commands that rewrite a subscription (filter, format, mention)
+   * should find it through here too.
+   */
+  async findChangeable(workspace: Workspace, id: string, action: string): Promise<Subscription> {
+    const subscription = await this.find(workspace, id);
+    if (subscription.source === 'config') {
+      throw new HeraldError('configured-subscription', `subscription ${subscription.id} comes from ${subscription.createdBy} and cannot be ${action} from chat`, {
+        userMessage:
+          `\`${subscription.id}\` is declared in the config file (${subscription.createdBy}), so it is ${action} there: ` +
+          'edit that entry and Herald reloads the file on its own. `/feed pause` stops it for now.',
+      });
+    }
     return subscription;
   }
 

@@ -23,6 +23,10 @@ export const subscriptionSchema = z.object({
   pausedReason: z.string().optional(),
   /** Items that were in the feed when this subscription was made but not yet seen by the feed's other followers. */
   skipItemIds: z.array(z.string()).optional(),
+  /** 'config': declared in the config file, which alone adds, changes or removes it (absent: made in chat). */
+  source: z.literal('config').optional(),
+  /** How often its feed should be polled, when it asks for other than the default (the feed takes the smallest). */
+  intervalSeconds: z.number().optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 

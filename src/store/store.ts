@@ -20,6 +20,8 @@ export interface SubscriptionRepository {
   listByFeed(feedUrl: string): Promise<Subscription[]>;
   /** A workspace's subscriptions (optionally one channel's), oldest first. */
   listByWorkspace(platform: Platform, workspaceId: string, channelId?: string): Promise<Subscription[]>;
+  /** The config file's subscriptions (source 'config'), on every platform. */
+  listConfigured(): Promise<Subscription[]>;
   /** Pauses (with a reason) or resumes; pausing parks its pending deliveries, resuming makes them due again. */
   setPaused(id: string, paused: boolean, reason: string | undefined, now: Date): Promise<Subscription | undefined>;
   /** Points every subscription of `from` at `to` (a feed that moved for good); returns how many moved. */

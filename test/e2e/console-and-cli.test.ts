@@ -94,7 +94,7 @@ describe('herald check-config', () => {
     const result = await runHeraldToEnd(['check-config'], broken.cwd);
     broken.remove();
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/subscriptions\[0\]\.url: must be an http\(s\) URL \(line 2\)/);
+    expect(result.stderr).toMatch(/subscriptions\[0\]\.url: must be an http\(s\) URL, or a file:\/\/\/ URL .*\(line 2\)/);
     expect(result.stderr).toMatch(/subscriptions\[0\]\.rule: .*position/);
     expect(result.stderr).toMatch(/subscriptions\[1\]\.urll: unknown key; did you mean "url"\? \(line 4\)/);
   });

@@ -46,6 +46,8 @@ export interface HeraldProcess {
   stop(): Promise<number | null>;
   /** SIGKILL: a crash, with no chance to clean up. */
   kill(): Promise<void>;
+  /** Sends a signal that is not a stop (SIGHUP: reload the config file). */
+  signal(name: NodeJS.Signals): void;
 }
 
 export function makeWorkDirectory(files: Record<string, string> = {}): { cwd: string; remove(): void } {
@@ -131,6 +133,9 @@ export async function startHeraldProcess(options: { cwd: string; env: Record<str
     async kill() {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
+    },
+    signal(name) {
+      child.kill(name);
     },
   };
   try {

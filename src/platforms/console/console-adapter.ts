@@ -1,50 +1,40 @@
 /**
- * The console adapter, for running Herald with no platform token: it watches the subscriptions of the config
- * file and prints what it would post (stdout), plus a line per feed when it starts watching, when a fetch fails,
- * and when it recovers. Operator logs go to stderr.
+ * The console adapter, for running Herald with no platform token: it shows the config file's console subscriptions
+ * and prints what it would post (stdout), plus a line per feed when it starts watching, when a fetch fails, and
+ * when it recovers. Operator logs go to stderr.
  */
-import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { ActivityListener } from '../../activity.ts';
-import type { SubscriptionConfig } from '../../config/config-file.ts';
 import type { MessageSender, SendOutcome } from '../../delivery/message-sender.ts';
 import { userMessageOf } from '../../errors.ts';
 import type { Message } from '../../format/message.ts';
-import type { SubscriptionService } from '../../services/subscription-service.ts';
 import type { Subscription } from '../../store/records.ts';
 import { renderConsoleMessage } from './render.ts';
-
-const WORKSPACE = { platform: 'console', workspaceId: 'console' } as const;
 
 export class ConsoleAdapter implements MessageSender, ActivityListener {
   readonly platform = 'console' as const;
   private readonly failing = new Set<string>();
   private subscriptions: Subscription[] = [];
 
-  constructor(
-    private readonly out: Writable,
-    private readonly services: { subscriptions: SubscriptionService },
-  ) {}
+  constructor(private readonly out: Writable) {}
 
-  /** Stores the config file's subscriptions (replacing earlier console ones) and says what is watched. */
-  async watch(configured: readonly SubscriptionConfig[]): Promise<void> {
-    this.subscriptions = await this.services.subscriptions.syncConfigured(
-      WORKSPACE,
-      configured.map((entry) => ({
-        id: `cfg-${createHash('sha256').update(`${entry.url}\n${entry.rule}`).digest('hex').slice(0, 10)}`,
-        url: entry.url,
-        rule: entry.rule,
-        channelId: entry.name ?? 'console',
-        channelName: entry.name,
-        createdBy: 'config',
-        feedTitle: entry.name,
-      })),
-    );
+  /** Says which of the config file's subscriptions are watched (at start, and again after the file changed). */
+  show(subscriptions: readonly Subscription[], reloaded = false): void {
+    this.subscriptions = subscriptions.filter((subscription) => subscription.platform === 'console');
     if (this.subscriptions.length === 0) {
-      this.print('No subscriptions in the config file yet: add some under `subscriptions:` and restart, or set DISCORD_TOKEN to run the Discord bot.');
+      this.print(
+        reloaded
+          ? 'The config file now has no console subscriptions: nothing is watched until you add some under `subscriptions:`.'
+          : 'No subscriptions in the config file yet: add some under `subscriptions:` (Herald reloads the file when you save it), or set DISCORD_TOKEN to run the Discord bot.',
+      );
       return;
     }
-    this.print(`Herald (console mode, no platform token set) is watching ${this.subscriptions.length} feed${this.subscriptions.length === 1 ? '' : 's'}; new items that match are printed here:`);
+    const count = `${this.subscriptions.length} feed${this.subscriptions.length === 1 ? '' : 's'}`;
+    this.print(
+      reloaded
+        ? `The config file changed; Herald now watches ${count}:`
+        : `Herald (console mode, no platform token set) is watching ${count}; new items that match are printed here:`,
+    );
     for (const subscription of this.subscriptions) {
       this.print(`  • ${subscription.feedUrl}${subscription.rule === '' ? '  (every item)' : `  filter: ${subscription.rule}`}`);
     }

@@ -21,6 +21,9 @@ export interface SubscriptionsTable {
   paused_reason: string | null;
   /** JSON array of item ids, or null. */
   skip_item_ids: string | null;
+  /** 'config' for a config-file subscription, null for one made in chat (migration 009). */
+  source: string | null;
+  interval_seconds: number | null;
 }
 
 export interface FeedsTable {

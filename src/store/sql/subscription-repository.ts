@@ -49,6 +49,11 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     return rows.map(subscriptionOf);
   }
 
+  async listConfigured(): Promise<Subscription[]> {
+    const rows = await this.db.selectFrom('subscriptions').selectAll().where('source', '=', 'config').orderBy('created_at').orderBy('id').execute();
+    return rows.map(subscriptionOf);
+  }
+
   setPaused(id: string, paused: boolean, reason: string | undefined, now: Date): Promise<Subscription | undefined> {
     return atomically(this.db, async (db) => {
       const row = await db
@@ -105,6 +110,8 @@ function rowOf(subscription: Subscription): SubscriptionsTable {
     paused: subscription.paused ? 1 : 0,
     paused_reason: subscription.pausedReason ?? null,
     skip_item_ids: jsonOrNull(subscription.skipItemIds),
+    source: subscription.source ?? null,
+    interval_seconds: subscription.intervalSeconds ?? null,
   };
 }
 
@@ -126,6 +133,8 @@ function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
       paused: row.paused === 1,
       pausedReason: row.paused_reason,
       skipItemIds: parseJsonColumn(row.skip_item_ids, 'skip_item_ids', origin),
+      source: row.source,
+      intervalSeconds: row.interval_seconds,
     },
     origin,
   );
