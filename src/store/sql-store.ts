@@ -13,6 +13,7 @@ import { SqlLeaseRepository } from './sql/lease-repository.ts';
 import { SqlSeenRepository } from './sql/seen-repository.ts';
 import { SqlShardRepository } from './sql/shard-repository.ts';
 import { SqlSubscriptionRepository } from './sql/subscription-repository.ts';
+import type { MalformedRowReport } from './sql/columns.ts';
 import type { SqliteFileIdentity } from './sql/sqlite-file.ts';
 import { TransactionGuard } from './sql/transaction-guard.ts';
 import { HeraldError } from '../errors.ts';
@@ -20,12 +21,12 @@ import type { Logger } from '../log.ts';
 import type { Store, StoreSession } from './store.ts';
 
 /** The repositories over a database or one of its transactions. */
-export function sqlSession(db: Kysely<Database>, engine: Engine): StoreSession {
+export function sqlSession(db: Kysely<Database>, engine: Engine, reportMalformed?: MalformedRowReport): StoreSession {
   return {
-    subscriptions: new SqlSubscriptionRepository(db),
+    subscriptions: new SqlSubscriptionRepository(db, reportMalformed),
     feeds: new SqlFeedRepository(db),
     seen: new SqlSeenRepository(db),
-    deliveries: new SqlDeliveryRepository(db),
+    deliveries: new SqlDeliveryRepository(db, reportMalformed),
     leases: new SqlLeaseRepository(db, engine),
     shards: new SqlShardRepository(db, engine),
     decisions: new SqlDecisionRepository(db),
@@ -55,6 +56,7 @@ export class SqlStore implements Store {
   private readonly outside: Kysely<Database>;
   private readonly fileWatch?: NodeJS.Timeout;
   private reportedFileProblem: string | undefined;
+  private readonly reportMalformed: MalformedRowReport;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,8 +65,10 @@ export class SqlStore implements Store {
     private readonly options: SqlStoreOptions = {},
   ) {
     this.outside = db.withPlugin(this.guard);
+    this.reportMalformed = (problem, origin) =>
+      options.log?.error('skipped a malformed stored record; the rest goes on (a delivery is dead-lettered)', { table: origin.table, id: origin.id, problem });
     if (options.file !== undefined) this.fileWatch = setInterval(() => this.fileProblem(), FILE_WATCH_MS).unref();
-    const session = sqlSession(this.outside, engine);
+    const session = sqlSession(this.outside, engine, this.reportMalformed);
     this.subscriptions = session.subscriptions;
     this.feeds = session.feeds;
     this.seen = session.seen;
@@ -75,7 +79,7 @@ export class SqlStore implements Store {
   }
 
   transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {
-    return this.guard.within(() => this.db.transaction().execute((transaction) => work(sqlSession(transaction, this.engine))));
+    return this.guard.within(() => this.db.transaction().execute((transaction) => work(sqlSession(transaction, this.engine, this.reportMalformed))));
   }
 
   async ping(): Promise<void> {
