@@ -69,8 +69,11 @@ describe('slackManifestYaml', () => {
 
 describe('slackUsageHint', () => {
   it('is the usage lines of the help, without the command', () => {
-    const hint = slackUsageHint(feed);
-    expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | why <link> | export [#channel] | help [subcommand]');
+    // /feed's own grammar has outgrown the one-line budget (the next test); its first subcommands still fit.
+    const few: CommandGroupDefinition = { ...feed, subcommands: feed.subcommands.slice(0, 6) };
+    const hint = slackUsageHint(few);
+    expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | help [subcommand]');
+    expect(slackUsageHint(feed)).toBe('add | list | remove | preview | pause | resume | why | export | help');
     const help = replyToPlainText(slackUsage(feed));
     for (const part of hint.split(' | ')) expect(help).toContain(`/feed ${part}`);
   });
