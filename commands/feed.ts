@@ -9,6 +9,7 @@ import { reply } from '../src/commands/reply.ts';
 import type { Line, Reply } from '../src/commands/reply.ts';
 import { ruleReading } from '../src/services/subscription-service.ts';
 import { feedWhy } from './feed-why.ts';
+import { feedExport } from './feed-export.ts';
 import type { Subscription } from '../src/store/records.ts';
 
 const RULE_HELP = 'words, "phrases", AND/OR/NOT, -exclude, (groups), title:/summary:/content:/author:/category: scopes';
@@ -69,6 +70,7 @@ export const feedCommand: CommandGroupDefinition = {
       run: (context, options) => setPaused(context, options, false),
     },
     feedWhy,
+    feedExport,
   ],
 };
 

@@ -1,6 +1,6 @@
 /**
  * The `herald` command line: start (the default), inspect, check-config, discord:register, discord-proxy,
- * slack:manifest, help.
+ * slack:manifest, opml, help.
  * Each command writes its result to stdout and its problems to stderr, and sets the exit code.
  */
 import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
@@ -25,7 +25,12 @@ import { readConfiguration, startHerald } from './main.ts';
 import { normaliseApiBase } from './platforms/discord/discord-rest.ts';
 import { registerWithToken } from './platforms/discord/register-commands.ts';
 import { slackManifestYaml } from './platforms/slack/manifest.ts';
-import { normaliseFeedUrl, ruleReading, validateRule } from './services/subscription-service.ts';
+import { normaliseFeedUrl, ruleReading, SubscriptionService, validateRule } from './services/subscription-service.ts';
+import { exportOpml, importOpml } from './services/opml-transfer.ts';
+import { MAX_OPML_CHARACTERS, parseOpml } from './feeds/opml.ts';
+import type { OpmlDocument } from './feeds/opml.ts';
+import { openStore } from './store/open-store.ts';
+import { openCache } from './store/cache.ts';
 import { isHttpUrl } from './net/http-url.ts';
 import { activePlatforms, planConfiguredSubscriptions } from './services/configured-subscriptions.ts';
 import { applyConfiguredSettings } from './services/apply-configured-settings.ts';
@@ -44,6 +49,10 @@ const USAGE = `Usage: herald <command>   (herald help <command>, herald <command
   slack:manifest [--socket | --http URL]
                                   print the Slack app manifest (YAML) to create Herald's Slack app from:
                                   Socket Mode (the default) or HTTP mode with Slack posting to URL/slack/events
+  opml import <file> --platform discord|slack --workspace ID --channel ID [--rule EXPR]
+                                  subscribe a channel to every feed of an OPML list (a feed reader's export)
+  opml export --platform discord|slack --workspace ID [--channel ID]
+                                  print subscriptions as OPML, with their rules
   help [command]                  show this help, or one command's usage
   --version                       print Herald's version
 `;
@@ -61,6 +70,14 @@ type Command = { readonly usage: string; readonly run: (args: string[], io: CliI
 /** A command line that cannot be run as written: printed as one line and the command's usage, exit 2. */
 class UsageError extends Error {}
 
+const OPML_USAGE = `Usage: herald opml import <file> --platform discord|slack --workspace ID --channel ID [--rule EXPR]
+       herald opml export --platform discord|slack --workspace ID [--channel ID]
+  import       subscribe the channel to each feed of the list, as /feed add does (fetched, current items not posted);
+               a feed's herald:rule attribute is its filter, else --rule; feeds the channel follows are skipped
+  --workspace  the Discord server id or the Slack team id; --channel the channel id
+  export       print the workspace's (or one channel's) subscriptions as OPML to stdout
+`;
+
 const commands: Record<string, Command> = {
   start: { usage: 'Usage: herald start\n  run the bot: Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, else the console\n', run: runStart },
   inspect: {
@@ -77,6 +94,7 @@ const commands: Record<string, Command> = {
     usage: 'Usage: herald discord-proxy\n  forward a cluster\'s Discord REST requests (port HERALD_DISCORD_PROXY_PORT, default 8080; on to DISCORD_API_URL)\n',
     run: runDiscordProxy,
   },
+  opml: { usage: OPML_USAGE, run: runOpml },
   help: { usage: 'Usage: herald help [command]\n', run: runHelp },
 };
 
@@ -341,4 +359,61 @@ async function runSlackManifest(args: string[], io: CliIo): Promise<number> {
 /** `prefix` before the first line, and the others indented as far, so a caret line still points at its column. */
 function withPrefix(prefix: string, message: string): string {
   return prefix + message.replaceAll('\n', `\n${' '.repeat(prefix.length)}`);
+}
+
+async function runOpml(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs({
+    args, allowPositionals: true,
+    options: { platform: { type: 'string' }, workspace: { type: 'string' }, channel: { type: 'string' }, rule: { type: 'string' } },
+  });
+  const [action, file, ...extra] = positionals;
+  if (action !== 'import' && action !== 'export') throw new UsageError(action === undefined ? 'say import or export' : `unknown action "${action}": import or export`);
+  if (extra.length > 0 || (action === 'export' && file !== undefined)) throw new UsageError(`unexpected argument "${extra[0] ?? file}"`);
+  const platform = values.platform;
+  if (platform !== undefined && platform !== 'discord' && platform !== 'slack') {
+    throw new UsageError(platform === 'console' ? 'console subscriptions come from the config file (config/herald.yaml): list the feeds there' : `--platform is discord or slack, not "${platform}"`);
+  }
+  if (action === 'import') {
+    if (file === undefined) throw new UsageError('name the OPML file to import');
+    if (platform === undefined || values.workspace === undefined || values.channel === undefined) throw new UsageError('import needs --platform, --workspace and --channel');
+  } else if (platform === undefined || values.workspace === undefined) throw new UsageError('export needs --platform and --workspace');
+
+  const document = action === 'import' ? readOpmlFile(file!, io.cwd) : undefined;
+  const { env } = readConfiguration(io.env, io.cwd, false);
+  const log = createLogger({ level: 'warn', format: env.logFormat, stream: io.stderr as NodeJS.WritableStream });
+  const store = await openStore(env.store, { cwd: io.cwd, log });
+  const cache = openCache(undefined, log);
+  try {
+    const subscriptions = new SubscriptionService({
+      store, cache, load: loadFeed, rules: new RuleCache(), allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock: () => new Date(),
+    });
+    if (document === undefined) {
+      const listed = await subscriptions.list({ platform: platform!, workspaceId: values.workspace! }, values.channel);
+      io.stdout.write(exportOpml(`Herald: ${platform} ${values.workspace}${values.channel === undefined ? '' : ` #${values.channel}`}`, listed, (subscription) => `#${subscription.channelName ?? subscription.channelId}`));
+      return 0;
+    }
+    const rule = values.rule === undefined ? undefined : validateRule(values.rule);
+    const report = await importOpml(subscriptions, document, { platform: platform!, workspaceId: values.workspace!, channelId: values.channel!, rule, createdBy: 'herald opml import' }, (position, total, feed, outcome) => {
+      const where = `[${position}/${total}]`;
+      if (outcome.kind === 'added') io.stdout.write(`${where} added ${outcome.subscription.feedTitle} (${outcome.subscription.id})\n`);
+      else if (outcome.kind === 'skipped') io.stdout.write(`${where} skipped ${feed.title}: ${outcome.reason}\n`);
+      else io.stdout.write(`${where} failed: ${feed.title} <${feed.xmlUrl}>: ${outcome.reason}\n`);
+    });
+    io.stdout.write(`${report.added} added, ${report.skipped} skipped (already followed), ${report.failed} failed of ${document.feeds.length} feeds.\n`);
+    return report.failed > 0 ? 1 : 0;
+  } finally {
+    await cache.close();
+    await store.close();
+  }
+}
+
+function readOpmlFile(file: string, cwd: string): OpmlDocument {
+  const resolved = path.resolve(cwd, file);
+  const stats = statSync(resolved, { throwIfNoEntry: false });
+  if (stats === undefined) throw new HeraldError('opml-file', `the file ${file} does not exist (looked for ${resolved})`);
+  if (!stats.isFile()) throw new HeraldError('opml-file', `${file} is not a file`);
+  if (stats.size > MAX_OPML_CHARACTERS * 4) throw new HeraldError('opml-file', `${file} is ${stats.size} bytes, too large for a subscription list`);
+  const document = parseOpml(decodeFeedBytes(readFileSync(resolved)));
+  if (document.feeds.length === 0) throw new HeraldError('opml-empty', `${file} lists no feeds (no outline with an xmlUrl)`);
+  return document;
 }

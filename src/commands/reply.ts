@@ -13,14 +13,22 @@ export type Span =
 
 export type Line = readonly Span[];
 
+/** A file sent with the answer (an OPML export). */
+export interface ReplyAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: string;
+}
+
 export interface Reply {
   readonly lines: readonly Line[];
   /** Only the person who ran the command sees it. */
   readonly ephemeral: boolean;
+  readonly attachment?: ReplyAttachment;
 }
 
-export function reply(lines: readonly Line[], options: { ephemeral?: boolean } = {}): Reply {
-  return { lines, ephemeral: options.ephemeral ?? true };
+export function reply(lines: readonly Line[], options: { ephemeral?: boolean; attachment?: ReplyAttachment } = {}): Reply {
+  return { lines, ephemeral: options.ephemeral ?? true, ...(options.attachment === undefined ? {} : { attachment: options.attachment }) };
 }
 
 /**

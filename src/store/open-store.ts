@@ -13,6 +13,7 @@ import type { LegacyImportReport } from './migrations/002-import-keyv.ts';
 import type { Database, Engine } from './sql/database.ts';
 import { openPostgresDatabase } from './sql/postgres-database.ts';
 import { openSqliteDatabase } from './sql/sqlite-database.ts';
+import { sqliteOpenProblem, SqliteFileIdentity } from './sql/sqlite-file.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Store } from './store.ts';
 
@@ -26,19 +27,18 @@ export interface OpenStoreOptions {
 const SKIPPED_RECORDS_LOGGED = 20;
 
 export async function openStore(uri: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const { engine, description, open } = locate(uri, options);
+  const { engine, description, open, file } = locate(uri, options);
   let db: Kysely<Database> | undefined;
   try {
     db = open();
     const { legacyImport } = await migrateToLatest(db, engine);
     if (legacyImport !== undefined) reportImport(legacyImport, options.log);
-    return new SqlStore(db, engine, description);
+    return new SqlStore(db, engine, description, { file: file === undefined ? undefined : new SqliteFileIdentity(file), log: options.log });
   } catch (error) {
     await db?.destroy().catch(() => undefined);
-    throw new HeraldError('store-unavailable', `could not open the store ${description}: ${messageOf(error)}`, {
-      cause: error,
-      userMessage: 'The store is unavailable right now; the operator has the details in the log.',
-    });
+    // Start-up is the only caller: the message is the operator's, and for a file it says what to do.
+    const message = file === undefined ? `could not open the store ${description}: ${messageOf(error)}` : sqliteOpenProblem(file, error);
+    throw new HeraldError('store-unavailable', message, { cause: error });
   }
 }
 
@@ -46,6 +46,8 @@ interface StoreLocation {
   readonly engine: Engine;
   readonly description: string;
   readonly open: () => Kysely<Database>;
+  /** The SQLite file, absolute. */
+  readonly file?: string;
 }
 
 function locate(uri: string, options: OpenStoreOptions): StoreLocation {
@@ -55,6 +57,7 @@ function locate(uri: string, options: OpenStoreOptions): StoreLocation {
     return {
       engine: 'sqlite',
       description: `sqlite://${filePath}`,
+      file: filePath,
       open: () => {
         mkdirSync(path.dirname(filePath), { recursive: true });
         return openSqliteDatabase(filePath);

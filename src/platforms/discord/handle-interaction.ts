@@ -62,8 +62,10 @@ async function handleCommand(interaction: ChatInputCommandInteraction, deps: Int
   const canManage = interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild);
   const answer = await runCommand(deps.groups, { group: interaction.commandName, subcommand: subcommandName, options, canManage }, context);
   const content = renderDiscordReply(answer);
-  if (interaction.deferred) await interaction.editReply({ content, allowedMentions: NO_PINGS });
-  else await interaction.reply({ content, allowedMentions: NO_PINGS, flags: answer.ephemeral ? MessageFlags.Ephemeral : undefined });
+  // discord.js sends a file as multipart/form-data: payload_json and files[0].
+  const files = answer.attachment === undefined ? [] : [{ attachment: Buffer.from(answer.attachment.content, 'utf8'), name: answer.attachment.filename, contentType: answer.attachment.contentType }];
+  if (interaction.deferred) await interaction.editReply({ content, allowedMentions: NO_PINGS, files });
+  else await interaction.reply({ content, allowedMentions: NO_PINGS, files, flags: answer.ephemeral ? MessageFlags.Ephemeral : undefined });
 }
 
 async function handleAutocomplete(interaction: AutocompleteInteraction, deps: InteractionDependencies): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import type { CommandContext, CommandGroupDefinition } from '../../commands/definition.ts';
 import { errorReply, reply } from '../../commands/reply.ts';
-import type { Reply } from '../../commands/reply.ts';
+import type { Reply, ReplyAttachment } from '../../commands/reply.ts';
 import { runCommand } from '../../commands/run-command.ts';
 import { messageOf, userMessageOf } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
@@ -33,6 +33,8 @@ export interface SlashCommandAnswer {
   ack(answer: SlackReplyPayload): Promise<void>;
   /** Answers later through the command's response_url. */
   respond(answer: SlackReplyPayload): Promise<void>;
+  /** Shares a file in the command's channel (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
+  upload?(file: ReplyAttachment): Promise<void>;
 }
 
 export interface SlashCommandDependencies {
@@ -60,7 +62,7 @@ export async function handleSlashCommand(input: SlashCommandInput, answer: Slash
     return;
   }
 
-  const work = run(input, group, parsed, deps);
+  const work = run(input, group, parsed, deps).then((result) => withFileShared(result, answer, deps.log));
   if (parsed.subcommand.slow) {
     await answer.ack(renderSlackReply(progressReply(parsed)));
     await answerLater(work, answer, deps.log);
@@ -91,6 +93,26 @@ async function run(input: SlashCommandInput, group: CommandGroupDefinition, pars
   } catch (error) {
     deps.log.warn('could not run a Slack command', { command: `/${group.name} ${parsed.subcommand.name}`, user: input.user_id, error: messageOf(error) });
     return errorReply(userMessageOf(error));
+  }
+}
+
+/**
+ * A reply with a file: the file is shared in the channel and the answer says so; when Slack refuses it (the bot
+ * is not in the channel, no files:write scope), the answer says why and carries the file's text as a snippet.
+ */
+async function withFileShared(result: Reply, answer: SlashCommandAnswer, log: Logger): Promise<Reply> {
+  const file = result.attachment;
+  if (file === undefined) return result;
+  const { attachment: _sent, ...text } = result;
+  try {
+    if (answer.upload === undefined) throw new Error('file uploads are not available here');
+    await answer.upload(file);
+    return { ...text, lines: [...text.lines, [`The file ${file.filename} is shared in this channel.`]] };
+  } catch (error) {
+    const reason = (error as { data?: { error?: string } }).data?.error ?? messageOf(error);
+    log.warn('could not share a file in Slack; answering with its text instead', { file: file.filename, error: reason });
+    const hint = reason === 'not_in_channel' ? ' (invite Herald to this channel to get it as a file)' : reason === 'missing_scope' ? ' (the app needs the files:write scope: reinstall it from the current manifest)' : '';
+    return { ...text, lines: [...text.lines, [`Could not attach ${file.filename}: ${reason}${hint}. Here it is as text:`], [{ preformatted: file.content }]] };
   }
 }
 

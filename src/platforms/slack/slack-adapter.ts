@@ -85,7 +85,13 @@ export class SlackAdapter {
       this.app.command(`/${group.name}`, async ({ command, ack, respond }) => {
         await handleSlashCommand(
           command,
-          { ack: (answer) => ack(answer), respond: async (answer) => void (await respond(answer)) },
+          {
+            ack: (answer) => ack(answer),
+            respond: async (answer) => void (await respond(answer)),
+            upload: async (file) => {
+              await this.app.client.filesUploadV2({ channel_id: command.channel_id, file: Buffer.from(file.content, 'utf8'), filename: file.filename, title: file.filename });
+            },
+          },
           { groups: options.groups, subscriptions: options.subscriptions, canManage: (team, user) => admins.canManage(team, user), log },
         );
       });

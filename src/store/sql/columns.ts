@@ -53,3 +53,26 @@ export function validRecord<S extends z.ZodType>(schema: S, candidate: Record<st
   if (!result.success) throw corrupt(origin, result.error.message);
   return result.data;
 }
+
+/** Hears of a stored row that could not be read back (it is left out, and the store goes on). */
+export type MalformedRowReport = (problem: string, origin: RowOrigin) => void;
+
+/**
+ * The rows as records, each malformed one left out and reported rather than failing the whole read, so one bad
+ * row cannot stop a feed's polls or a channel's deliveries. Returns the origins of those left out.
+ */
+export function wellFormedRecords<R extends { id: string }, T>(table: string, rows: readonly R[], convert: (row: R) => T, report: MalformedRowReport | undefined): { records: T[]; malformed: RowOrigin[] } {
+  const records: T[] = [];
+  const malformed: RowOrigin[] = [];
+  for (const row of rows) {
+    try {
+      records.push(convert(row));
+    } catch (error) {
+      if (!(error instanceof HeraldError) || error.code !== 'store-corrupt') throw error;
+      const origin = { table, id: row.id };
+      malformed.push(origin);
+      report?.(error.message, origin);
+    }
+  }
+  return { records, malformed };
+}

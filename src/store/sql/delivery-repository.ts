@@ -8,11 +8,15 @@ import type { Delivery, Platform, StoredDelivery } from '../records.ts';
 import type { DeliveryFilter, DeliveryRepository, OutboxStats } from '../store.ts';
 import { atomically, chunksOf } from './batches.ts';
 import { markChannelsDue } from './channel-schedule.ts';
-import { isoOf, millisOf, optionalIsoOf, parseJsonColumn, validRecord } from './columns.ts';
+import { isoOf, millisOf, optionalIsoOf, parseJsonColumn, validRecord, wellFormedRecords } from './columns.ts';
+import type { MalformedRowReport } from './columns.ts';
 import type { Database, DeliveriesTable } from './database.ts';
 
 export class SqlDeliveryRepository implements DeliveryRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly reportMalformed?: MalformedRowReport,
+  ) {}
 
   async add(deliveries: readonly Delivery[]): Promise<void> {
     if (deliveries.length === 0) return;
@@ -40,7 +44,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     if (filter.channelId !== undefined) query = query.where('channel_id', '=', filter.channelId);
     if (filter.subscriptionId !== undefined) query = query.where('subscription_id', '=', filter.subscriptionId);
     const rows = await query.orderBy('seq').execute();
-    return rows.map(storedDeliveryOf);
+    return wellFormedRecords('deliveries', rows, storedDeliveryOf, this.reportMalformed).records;
   }
 
   async nextForChannel(platform: Platform, channelId: string, limit: number): Promise<StoredDelivery[]> {
@@ -53,7 +57,16 @@ export class SqlDeliveryRepository implements DeliveryRepository {
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return rows.map(storedDeliveryOf);
+    const { records, malformed } = wellFormedRecords('deliveries', rows, storedDeliveryOf, this.reportMalformed);
+    // Left pending, a row that cannot be read would hold its channel's queue for good: dead-letter it with why.
+    if (malformed.length > 0) {
+      await this.db
+        .updateTable('deliveries')
+        .set({ state: 'dead', last_error: 'malformed stored record: it could not be read back, so it was never sent', sending_since: null })
+        .where('id', 'in', malformed.map((origin) => origin.id))
+        .execute();
+    }
+    return records;
   }
 
   async markSent(id: string, at: Date): Promise<void> {

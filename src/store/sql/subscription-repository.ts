@@ -5,12 +5,16 @@ import type { Platform, Subscription } from '../records.ts';
 import type { SubscriptionRepository } from '../store.ts';
 import { atomically } from './batches.ts';
 import { markChannelsDue } from './channel-schedule.ts';
-import { isoOf, jsonOrNull, millisOf, parseJsonColumn, validRecord } from './columns.ts';
+import { isoOf, jsonOrNull, millisOf, parseJsonColumn, validRecord, wellFormedRecords } from './columns.ts';
+import type { MalformedRowReport } from './columns.ts';
 import type { Database, SubscriptionsTable } from './database.ts';
 import { ensureFeedRow } from './feed-repository.ts';
 
 export class SqlSubscriptionRepository implements SubscriptionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly reportMalformed?: MalformedRowReport,
+  ) {}
 
   async get(id: string): Promise<Subscription | undefined> {
     const row = await this.db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
@@ -39,14 +43,14 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
 
   async listByFeed(feedUrl: string): Promise<Subscription[]> {
     const rows = await this.db.selectFrom('subscriptions').selectAll().where('feed_url', '=', feedUrl).orderBy('created_at').orderBy('id').execute();
-    return rows.map(subscriptionOf);
+    return wellFormedRecords('subscriptions', rows, subscriptionOf, this.reportMalformed).records;
   }
 
   async listByWorkspace(platform: Platform, workspaceId: string, channelId?: string): Promise<Subscription[]> {
     let query = this.db.selectFrom('subscriptions').selectAll().where('platform', '=', platform).where('workspace_id', '=', workspaceId);
     if (channelId !== undefined) query = query.where('channel_id', '=', channelId);
     const rows = await query.orderBy('created_at').orderBy('id').execute();
-    return rows.map(subscriptionOf);
+    return wellFormedRecords('subscriptions', rows, subscriptionOf, this.reportMalformed).records;
   }
 
   async listConfigured(): Promise<Subscription[]> {

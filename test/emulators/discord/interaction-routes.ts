@@ -9,7 +9,7 @@ import type { InteractionRecord } from './interactions.ts';
 import { ErrorCollector, validateMessage } from './limits.ts';
 import { messageObject, userObject } from './objects.ts';
 import { errors, isRecord, noContent, ok, route } from './rest-types.ts';
-import type { RestRequest, RestResponse, Route, RouteContext } from './rest-types.ts';
+import type { RestRequest, RestResponse, Route, RouteContext, UploadedFile } from './rest-types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -17,6 +17,15 @@ const MESSAGE_FIELDS = ['content', 'embeds', 'allowed_mentions', 'components', '
 /** Flags an interaction response may set: SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE, IS_COMPONENTS_V2. */
 const RESPONSE_FLAGS = (1 << 2) | EPHEMERAL | (1 << 12) | (1 << 13) | (1 << 15);
 const COMMAND_CALLBACKS = new Set([4, 5, 9, 10, 12]);
+
+/** The Attachment objects Discord shows on a message for the files uploaded with it. */
+function attachmentObjects(state: RouteContext['state'], files: readonly UploadedFile[]): Json[] {
+  return files.map((file) => {
+    const id = state.snowflakes.next();
+    const url = `https://cdn.discordapp.com/attachments/0/${id}/${encodeURIComponent(file.filename)}`;
+    return { id, filename: file.filename, size: file.content.length, content_type: file.contentType, url, proxy_url: url };
+  });
+}
 
 function pickMessageFields(body: Json): Json {
   const picked: Json = {};
@@ -99,7 +108,7 @@ export function interactionRoutes(context: RouteContext): Route[] {
       const invalid = validateMessage(data ?? {});
       if (invalid) return { status: 400, body: invalid };
       const flags = flagsOf(data, RESPONSE_FLAGS);
-      record.originalPayload = { ...pickMessageFields(data ?? {}), flags };
+      record.originalPayload = { ...pickMessageFields(data ?? {}), flags, ...withFiles(record, request.files) };
       record.original = render(record, state.snowflakes.next(), record.originalPayload, flags);
     } else if (type === 5) {
       const flags = flagsOf(data, EPHEMERAL);
@@ -138,13 +147,20 @@ export function interactionRoutes(context: RouteContext): Route[] {
     return record;
   };
 
-  const editOriginal = (record: InteractionRecord, body: Json): RestResponse => {
+  /** Keeps the uploaded files on the interaction (tests read them) and shows them as the message's attachments. */
+  const withFiles = (record: InteractionRecord, files: readonly UploadedFile[] | undefined): Json => {
+    if (files === undefined || files.length === 0) return {};
+    record.files = [...files];
+    return { attachments: attachmentObjects(state, files) };
+  };
+
+  const editOriginal = (record: InteractionRecord, body: Json, files?: readonly UploadedFile[]): RestResponse => {
     if (!record.original || record.originalDeleted) return errors.unknownMessage();
     const invalid = validateMessage(body, { partial: true });
     if (invalid) return { status: 400, body: invalid };
     const wasLoading = record.callback?.type === 5 && !record.edited;
     const flags = ((record.originalPayload?.flags as number | undefined) ?? 0) & EPHEMERAL;
-    record.originalPayload = { ...record.originalPayload, ...pickMessageFields(body), flags };
+    record.originalPayload = { ...record.originalPayload, ...pickMessageFields(body), flags, ...withFiles(record, files) };
     record.edited = true;
     record.original = render(record, String(record.original.id), record.originalPayload, flags, wasLoading ? undefined : new Date().toISOString());
     interactions.changed(record);
@@ -162,11 +178,11 @@ export function interactionRoutes(context: RouteContext): Route[] {
   };
 
   const onMessage = (
-    action: (record: InteractionRecord, messageId: string, body: Json) => RestResponse,
+    action: (record: InteractionRecord, messageId: string, body: Json, files?: UploadedFile[]) => RestResponse,
   ): Route['handle'] => (request, [app = '', token = '', messageId = '']) => {
     const record = webhook(app, token);
     if ('status' in record) return record;
-    return noting(record, action(record, messageId, isRecord(request.body) ? request.body : {}));
+    return noting(record, action(record, messageId, isRecord(request.body) ? request.body : {}, request.files));
   };
 
   const findFollowUp = (record: InteractionRecord, messageId: string) => record.followUps.findIndex((m) => m.id === messageId);
@@ -180,8 +196,8 @@ export function interactionRoutes(context: RouteContext): Route[] {
       const index = findFollowUp(record, id);
       return index < 0 ? errors.unknownMessage() : ok(record.followUps[index]);
     }), noAuth),
-    route('PATCH', messagePath, onMessage((record, id, body) => {
-      if (id === '@original') return editOriginal(record, body);
+    route('PATCH', messagePath, onMessage((record, id, body, files) => {
+      if (id === '@original') return editOriginal(record, body, files);
       const index = findFollowUp(record, id);
       if (index < 0) return errors.unknownMessage();
       const invalid = validateMessage(body, { partial: true });

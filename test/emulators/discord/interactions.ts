@@ -5,6 +5,7 @@
  */
 import type { EmulatorState } from './state.ts';
 import type { InteractionLog, InteractionReply } from './types.ts';
+import type { UploadedFile } from './rest-types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -32,6 +33,8 @@ export interface InteractionRecord {
   edited: boolean;
   followUps: Json[];
   refused: Array<{ status: number; body: unknown }>;
+  /** Files uploaded with the original response (multipart/form-data). */
+  files?: UploadedFile[];
 }
 
 export class InteractionStore {
@@ -104,5 +107,12 @@ export function replyOf(record: InteractionRecord): InteractionReply {
       ? { allowed_mentions: source.allowed_mentions as Json }
       : {}),
     components: Array.isArray(source.components) ? source.components : [],
+    attachments: (record.files ?? []).map((file, index) => ({
+      filename: file.filename,
+      contentType: file.contentType,
+      size: file.content.length,
+      text: file.content.toString('utf8'),
+      shown: Array.isArray(source.attachments) && source.attachments[index] !== undefined,
+    })),
   };
 }

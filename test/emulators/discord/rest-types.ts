@@ -12,6 +12,15 @@ export interface RestRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** The files of a multipart/form-data request (uploading-files in reference.mdx), by their files[n] index. */
+  files?: UploadedFile[];
+}
+
+export interface UploadedFile {
+  index: number;
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface RestResponse {
@@ -76,6 +85,7 @@ export const errors = {
   nonTextChannel: () => apiError(400, 50008, 'Cannot send messages in a non-text channel'),
   invalidWebhookToken: () => apiError(401, 50027, 'Invalid Webhook Token'),
   invalidJson: () => apiError(400, 50109, 'The request body contains invalid JSON.'),
+  tooLarge: () => apiError(413, 40005, 'Request entity too large'),
 };
 
 /** Builds a route whose pattern is written like `/channels/:id/messages`. */

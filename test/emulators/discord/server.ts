@@ -12,7 +12,8 @@ import { InteractionStore } from './interactions.ts';
 import { RateLimiter } from './rate-limits.ts';
 import { restRoutes } from './rest-routes.ts';
 import { errors, INTENTS } from './rest-types.ts';
-import type { RestResponse, Route, RouteContext } from './rest-types.ts';
+import { isRecord } from './rest-types.ts';
+import type { RestResponse, Route, RouteContext, UploadedFile } from './rest-types.ts';
 import { autocomplete, runCommand } from './run-command.ts';
 import { EmulatorState } from './state.ts';
 import { channelObject, guildCreateObject } from './objects.ts';
@@ -35,13 +36,56 @@ export type {
 const API_PREFIX = '/api/v10';
 const NONCE_WINDOW_MS = 5 * 60_000;
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
+}
+
+/** Discord's default upload limit per file (servers without boosts). */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A multipart/form-data body as Discord reads it: the JSON body in `payload_json`, files in `files[n]` fields.
+ * An attachment the payload lists must name an uploaded files[n] by its id; a file over the limit is refused.
+ */
+async function readMultipart(bytes: Buffer, contentType: string): Promise<{ body: unknown; files: UploadedFile[] } | RestResponse> {
+  let form: FormData;
+  try {
+    form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return errors.invalidJson();
+  }
+  const payload = form.get('payload_json');
+  let body: unknown = {};
+  if (payload !== null) {
+    try {
+      body = JSON.parse(typeof payload === 'string' ? payload : await payload.text());
+    } catch {
+      return errors.invalidJson();
+    }
+  }
+  const files: UploadedFile[] = [];
+  for (const [name, value] of form.entries()) {
+    const index = /^files\[(\d+)\]$/.exec(name)?.[1];
+    if (index === undefined || typeof value === 'string') continue;
+    const content = Buffer.from(await value.arrayBuffer());
+    if (content.length > MAX_FILE_BYTES) return errors.tooLarge();
+    files.push({ index: Number(index), filename: value.name, contentType: value.type, content });
+  }
+  // A message body lists them at its top level; an interaction callback's in its data.
+  const holder = isRecord(body) && isRecord(body.data) ? body.data : body;
+  const listed = isRecord(holder) && Array.isArray(holder.attachments) ? holder.attachments : [];
+  for (const [position, attachment] of listed.entries()) {
+    const id = isRecord(attachment) ? Number(attachment.id) : Number.NaN;
+    if (!files.some((file) => file.index === id)) {
+      return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: { attachments: { [position]: { _errors: [{ code: 'ATTACHMENT_NOT_FOUND', message: 'Attachment data not found' }] } } } } };
+    }
+  }
+  return { body, files };
 }
 
 function send(response: ServerResponse, result: RestResponse, headers: Record<string, string>): void {
@@ -93,7 +137,14 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     // Discord limits requests without a token per IP address; the emulator only limits the bot's.
     const decision = limiter.check(method, path, route.global && asBot);
     if (decision.refusal) return { path, result: { status: 429, body: decision.refusal.body }, headers: decision.headers };
-    const text = await readBody(request);
+    const bytes = await readBody(request);
+    if (/^multipart\/form-data/i.test(request.headers['content-type'] ?? '')) {
+      const form = await readMultipart(bytes, request.headers['content-type']!);
+      if ('status' in form) return { path, result: form, headers: decision.headers };
+      const result = await route.handle({ method, path, query: url.searchParams, headers: request.headers, body: form.body, files: form.files }, params);
+      return { path, result, headers: decision.headers };
+    }
+    const text = bytes.toString('utf8');
     let body: unknown;
     if (text !== '') {
       try {

@@ -69,6 +69,8 @@ export interface InteractionReply {
   readonly embeds: ReadonlyArray<Record<string, unknown>>;
   readonly allowed_mentions?: Record<string, unknown>;
   readonly components: ReadonlyArray<unknown>;
+  /** Files the bot uploaded with the response; `shown` when the message lists it as an attachment. */
+  readonly attachments: ReadonlyArray<{ filename: string; contentType: string; size: number; text: string; shown: boolean }>;
 }
 
 export interface AutocompleteChoice {

@@ -12,6 +12,7 @@ import { SocketMode } from './socket-mode.ts';
 import { EmulatorState } from './state.ts';
 import type { EmulatorOptions, SlackEmulator } from './types.ts';
 import { WebApi } from './web-api.ts';
+import { FileUploads } from './file-uploads.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 export type {
@@ -28,7 +29,7 @@ export type {
   UserInput,
 } from './types.ts';
 
-const DEFAULT_SCOPES = ['chat:write', 'chat:write.public', 'commands', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
+const DEFAULT_SCOPES = ['chat:write', 'chat:write.public', 'files:write', 'commands', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
 const DEFAULT_WAIT_MS = 5000;
 
 export async function startSlackEmulator(options: EmulatorOptions = {}): Promise<SlackEmulator> {
@@ -43,14 +44,18 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
   const socketMode = new SocketMode(state, { pingIntervalMs: options.pingIntervalMs ?? 5000, random: options.socketRandom ?? Math.random });
   const responseUrls = new ResponseUrls(state);
   let wsBase = '';
-  const webApi = new WebApi(state, () => socketMode.openUrl(wsBase));
+  const uploads = new FileUploads(state);
+  const webApi = new WebApi(state, () => socketMode.openUrl(wsBase), uploads);
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
     const respond = /^\/response\/(\w+)$/.exec(url.pathname);
+    const upload = /^\/upload\/(\w+)$/.exec(url.pathname);
     const work = api?.[1]
       ? webApi.handle(request, response, api[1], url.searchParams)
+      : upload?.[1] && request.method === 'POST'
+        ? uploads.receive(request, response, upload[1])
       : respond?.[1] && request.method === 'POST'
         ? responseUrls.handle(request, response, respond[1])
         : Promise.resolve(sendText(response, 404, 'not found'));
@@ -63,6 +68,7 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
   const { port } = server.address() as AddressInfo;
   wsBase = `ws://127.0.0.1:${port}`;
   responseUrls.base = `http://127.0.0.1:${port}`;
+  uploads.base = `http://127.0.0.1:${port}`;
 
   const waitForSockets = (accept: (n: number) => boolean, what: string, timeoutMs: number) =>
     waitFor(state.changes, 'socket', () => (accept(socketMode.openConnections) ? true : undefined), timeoutMs, () =>
@@ -96,6 +102,14 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
         const refused = state.calls.filter((c) => c.method === 'chat.postMessage' && !c.ok).map((c) => c.error);
         const detail = refused.length > 0 ? `; refused chat.postMessage calls: ${refused.join(', ')}` : '';
         return new Error(`expected ${count} message(s) in ${channelId} within ${timeoutMs} ms, got ${current().length}${detail}`);
+      });
+    },
+    files: (channelId) => uploads.shared.filter((file) => file.channelId === channelId),
+    waitForFiles(channelId, count, timeoutMs = DEFAULT_WAIT_MS) {
+      const current = () => uploads.shared.filter((file) => file.channelId === channelId);
+      return waitFor(state.changes, 'file', () => (current().length >= count ? current() : undefined), timeoutMs, () => {
+        const refused = state.calls.filter((c) => c.method.startsWith('files.') && !c.ok).map((c) => `${c.method}: ${c.error}`);
+        return new Error(`expected ${count} file(s) shared in ${channelId} within ${timeoutMs} ms, got ${current().length}${refused.length > 0 ? `; refused: ${refused.join(', ')}` : ''}`);
       });
     },
     calls: (method) => (method === undefined ? [...state.calls] : state.calls.filter((c) => c.method === method)),

@@ -2,6 +2,7 @@
  * The test-facing shapes of the Slack emulator: what tests pass in (channels, users, slash commands to
  * run) and what they read back (accepted posts, Web API calls, acknowledgements, response_url posts).
  */
+import type { SharedFile } from './file-uploads.ts';
 
 export interface ChannelInput {
   id: string;
@@ -182,6 +183,9 @@ export interface SlackEmulator {
   addUser(user: UserInput): void;
   messages(channelId: string): ReadonlyArray<PostedMessage>;
   waitForMessages(channelId: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<PostedMessage>>;
+  /** Files the bot shared in the channel (files.completeUploadExternal), with their bytes. */
+  files(channelId: string): ReadonlyArray<SharedFile>;
+  waitForFiles(channelId: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<SharedFile>>;
   calls(method?: string): ReadonlyArray<ApiCall>;
   /** Resolves once `method` has been called `count` times (Bolt's start-up auth.test is not awaited by app.start()). */
   waitForCalls(method: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<ApiCall>>;

@@ -8,6 +8,7 @@ import { checkMessageContent } from './message-content.ts';
 import type { ChannelState, EmulatorState, UserState } from './state.ts';
 import type { PostedMessage } from './types.ts';
 import { booleanParam } from './web-api-request.ts';
+import type { FileUploads } from './file-uploads.ts';
 
 export type TokenKind = 'bot' | 'app';
 export type ApiAnswer = { ok: true; [key: string]: unknown } | { ok: false; error: string; [key: string]: unknown };
@@ -16,6 +17,7 @@ export interface MethodContext {
   state: EmulatorState;
   /** A fresh single-use Socket Mode URL. */
   openSocketUrl(): string;
+  readonly uploads: FileUploads;
 }
 
 export interface MethodSpec {
@@ -179,6 +181,8 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
     },
   },
   'chat.postMessage': { token: 'bot', scopes: ['chat:write'], handle: postMessage },
+  'files.getUploadURLExternal': { token: 'bot', scopes: ['files:write'], handle: (params, context) => context.uploads.getUploadUrl(params) },
+  'files.completeUploadExternal': { token: 'bot', scopes: ['files:write'], handle: (params, context) => context.uploads.complete(params, context) },
   'conversations.history': { token: 'bot', scopes: ['channels:history', 'groups:history'], handle: history },
 };
 

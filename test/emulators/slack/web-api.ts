@@ -10,15 +10,16 @@ import type { EmulatorState } from './state.ts';
 import { METHODS } from './web-api-methods.ts';
 import type { ApiAnswer, MethodContext, TokenKind } from './web-api-methods.ts';
 import { parseApiRequest } from './web-api-request.ts';
+import type { FileUploads } from './file-uploads.ts';
 
 export class WebApi {
   readonly #state: EmulatorState;
   readonly #context: MethodContext;
   readonly #rateLimits = new Map<string, number[]>();
 
-  constructor(state: EmulatorState, openSocketUrl: () => string) {
+  constructor(state: EmulatorState, openSocketUrl: () => string, uploads: FileUploads) {
     this.#state = state;
-    this.#context = { state, openSocketUrl };
+    this.#context = { state, openSocketUrl, uploads };
   }
 
   rateLimitNext(method: string, retryAfterSeconds: number): void {
