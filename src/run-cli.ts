@@ -15,6 +15,7 @@ import { HeraldError, messageOf } from './errors.ts';
 import { DEFAULT_MAX_BYTES } from './feeds/fetch.ts';
 import type { ParsedFeed } from './feeds/item.ts';
 import { loadFeed } from './feeds/load-feed.ts';
+import { decodeFeedBytes } from './feeds/decode.ts';
 import { sharedParsePool } from './feeds/parse-pool.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';

@@ -1,5 +1,5 @@
 /** Subscriptions in the `subscriptions` table; a subscription's feed always has a `feeds` row to be polled by. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { subscriptionSchema } from '../records.ts';
 import type { Platform, Subscription } from '../records.ts';
 import type { SubscriptionRepository } from '../store.ts';
@@ -99,7 +99,7 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
   }
 }
 
-function rowOf(subscription: Subscription): SubscriptionsTable {
+function rowOf(subscription: Subscription): Insertable<SubscriptionsTable> & { id: string } {
   return {
     id: subscription.id,
     platform: subscription.platform,
@@ -114,8 +114,9 @@ function rowOf(subscription: Subscription): SubscriptionsTable {
     paused: subscription.paused ? 1 : 0,
     paused_reason: subscription.pausedReason ?? null,
     skip_item_ids: jsonOrNull(subscription.skipItemIds),
-    source: subscription.source ?? null,
-    interval_seconds: subscription.intervalSeconds ?? null,
+    // Written only for the config file's subscriptions: a chat one leaves them null, so the store's first
+    // migrations (002 imports the previous release's subscriptions) need no column that came later.
+    ...(subscription.source === undefined ? {} : { source: subscription.source, interval_seconds: subscription.intervalSeconds ?? null }),
   };
 }
 
