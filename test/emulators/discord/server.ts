@@ -15,6 +15,8 @@ import { errors, INTENTS } from './rest-types.ts';
 import type { RestResponse, Route, RouteContext } from './rest-types.ts';
 import { autocomplete, runCommand } from './run-command.ts';
 import { EmulatorState } from './state.ts';
+import { FaultSchedule } from './faults.ts';
+import { InvalidRequestLimit } from './invalid-requests.ts';
 import { channelObject, guildCreateObject } from './objects.ts';
 import type { DiscordEmulator, EmulatorOptions, PostedMessage, RequestRecord } from './types.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -106,11 +108,22 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     return { path, result, headers: decision.headers };
   };
 
+  const faults = new FaultSchedule((channelId) => emulator.setChannelAccess(channelId, 'missing'));
+  const invalidRequests = new InvalidRequestLimit(options.invalidRequestLimit);
   const server = createServer((request, response) => {
+    if (invalidRequests.refuse(response)) return;
+    const fault = faults.take(request);
+    if (fault?.when === 'instead') {
+      response.once('finish', () => invalidRequests.answered(response.statusCode, response.getHeader('X-RateLimit-Scope')?.toString()));
+      fault.apply(response);
+      return;
+    }
     handle(request).then(
       ({ path, result, headers }) => {
         requests.push({ method: request.method ?? 'GET', path, status: result.status });
-        send(response, result, headers);
+        invalidRequests.answered(result.status, headers['X-RateLimit-Scope']);
+        if (fault?.when === 'after') fault.apply(response);
+        else send(response, result, headers);
       },
       (error: unknown) => {
         requests.push({ method: request.method ?? 'GET', path: request.url ?? '', status: 500 });
@@ -129,7 +142,7 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     const dm = [...state.dmChannels.values()].find((channel) => channel.recipientId === userId);
     return dm === undefined ? [] : state.posted.filter((m) => m.channelId === dm.id);
   };
-  return {
+  const emulator: DiscordEmulator = {
     apiBase: `http://127.0.0.1:${port}/api`,
     token,
     applicationId: state.applicationId,
@@ -192,6 +205,8 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       );
     },
     requestRate: () => limiter.rate(),
+    faults,
+    bannedRequests: () => invalidRequests.bannedRequests,
     get requests() {
       return [...requests];
     },
@@ -203,4 +218,5 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       });
     },
   };
+  return emulator;
 }
