@@ -10,6 +10,7 @@ import { ResponseUrls } from './response-urls.ts';
 import { runSlashCommand } from './run-slash-command.ts';
 import { SocketMode } from './socket-mode.ts';
 import { EmulatorState } from './state.ts';
+import { SlackFaultSchedule } from './faults.ts';
 import type { EmulatorOptions, SlackEmulator } from './types.ts';
 import { WebApi } from './web-api.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -43,7 +44,8 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
   const socketMode = new SocketMode(state, { pingIntervalMs: options.pingIntervalMs ?? 5000, random: options.socketRandom ?? Math.random });
   const responseUrls = new ResponseUrls(state);
   let wsBase = '';
-  const webApi = new WebApi(state, () => socketMode.openUrl(wsBase));
+  const faults = new SlackFaultSchedule(state);
+  const webApi = new WebApi(state, () => socketMode.openUrl(wsBase), faults, options.rateTiers ?? true);
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -106,6 +108,7 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
       );
     },
     rateLimitNext: (method, retryAfterSeconds) => webApi.rateLimitNext(method, retryAfterSeconds),
+    faults,
     runSlashCommand: (input) => runSlashCommand({ state, socketMode, responseUrls, ackDeadlineMs: options.ackDeadlineMs ?? 3000 }, input),
     socketConnections: () => socketMode.openConnections,
     waitForSocketConnection: (timeoutMs = DEFAULT_WAIT_MS) => waitForSockets((n) => n > 0, 'a Socket Mode connection', timeoutMs),
