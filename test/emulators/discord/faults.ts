@@ -17,6 +17,8 @@ export type DiscordFault =
   | { readonly kind: 'server-error'; readonly status: 500 | 502 | 503 | 504 }
   /** The request is never answered; the connection closes after `ms` (by then the client has given up). */
   | { readonly kind: 'hang'; readonly ms: number; readonly afterAccept?: boolean }
+  /** The request is served, and answered `ms` later. */
+  | { readonly kind: 'slow'; readonly ms: number }
   /** The connection is closed with no answer. */
   | { readonly kind: 'drop'; readonly afterAccept?: boolean }
   /** The channel in the request's path is deleted, then the request is served (and answered Unknown Channel). */
@@ -45,7 +47,7 @@ interface ScheduledRule extends Required<Omit<FaultRule, 'fault'>> {
 /** What the server does with a request a fault fired on: answer it here, or serve it and then lose the answer. */
 export type FaultEffect =
   | { readonly when: 'instead'; apply(response: ServerResponse): void }
-  | { readonly when: 'after'; apply(response: ServerResponse): void }
+  | { readonly when: 'after'; apply(response: ServerResponse, answer: () => void): void }
   | { readonly when: 'before-serving' };
 
 const API_PREFIX = '/api/v10';
@@ -100,9 +102,11 @@ export class FaultSchedule {
       case 'server-error':
         return { when: 'instead', apply: (response) => answerServerError(response, fault.status) };
       case 'hang':
-        return { when: fault.afterAccept ? 'after' : 'instead', apply: (response) => hang(response, fault.ms) };
+        return { when: fault.afterAccept ? 'after' : 'instead', apply: (response: ServerResponse) => hang(response, fault.ms) };
+      case 'slow':
+        return { when: 'after', apply: (_response, answer) => void setTimeout(answer, fault.ms) };
       case 'drop':
-        return { when: fault.afterAccept ? 'after' : 'instead', apply: (response) => void response.socket?.destroy() };
+        return { when: fault.afterAccept ? 'after' : 'instead', apply: (response: ServerResponse) => void response.socket?.destroy() };
       case 'lose-channel': {
         const channelId = /\/channels\/(\d+)/.exec(line)?.[1];
         if (channelId !== undefined) this.#loseChannel(channelId);
@@ -120,6 +124,8 @@ function describe(fault: DiscordFault): string {
       return String(fault.status);
     case 'hang':
       return fault.afterAccept ? 'hang after accept' : 'hang';
+    case 'slow':
+      return 'slow';
     case 'drop':
       return fault.afterAccept ? 'drop after accept' : 'drop';
     case 'lose-channel':

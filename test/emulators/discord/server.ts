@@ -122,7 +122,7 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       ({ path, result, headers }) => {
         requests.push({ method: request.method ?? 'GET', path, status: result.status });
         invalidRequests.answered(result.status, headers['X-RateLimit-Scope']);
-        if (fault?.when === 'after') fault.apply(response);
+        if (fault?.when === 'after') fault.apply(response, () => send(response, result, headers));
         else send(response, result, headers);
       },
       (error: unknown) => {
