@@ -40,6 +40,8 @@ function start(): Promise<HeraldProcess> {
       // Ten items arrive at once, and after a restart more: every one must be posted, not summarised.
       HERALD_MAX_POSTS_PER_POLL: String(ITEMS),
     },
+    // Five cold starts in a row on a loaded machine.
+    readyTimeoutMs: 60_000,
   });
 }
 

@@ -291,6 +291,9 @@ describe('starting with a bad Discord setup', () => {
   });
 });
 
+/** One cold `herald` process (tsx loading all of Herald) on a loaded two-core machine; three run in a row below. */
+const COLD_PROCESS_BUDGET_MS = 45_000;
+
 describe('herald discord:register', () => {
   it('registers /feed globally without DISCORD_GUILD_ID, and only once', async () => {
     const emulator = await startDiscordEmulator();
@@ -309,6 +312,6 @@ describe('herald discord:register', () => {
       work.remove();
       await emulator.close();
     }
-  });
+  }, 3 * COLD_PROCESS_BUDGET_MS);
 });
 
