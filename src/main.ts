@@ -176,10 +176,12 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const activity = combineListeners([...listeners, notices]);
   const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS });
   const pollerLog = log.child({ module: 'poller' });
+  // Aborts the polls under way on stop: a slow feed must not hold up a shutdown (Docker kills after 10 s).
+  const stopping = new AbortController();
   const pollDependencies = {
     store, load, rules, log: pollerLog, activity, clock,
     allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
-    maxPostsPerPoll: env.maxPostsPerPoll,
+    maxPostsPerPoll: env.maxPostsPerPoll, signal: stopping.signal,
   };
   const poller = new PollPool({
     store, owner, clock, log: pollerLog, activity, leaseMs: DEFAULT_LEASE_MS, concurrency: env.fetchConcurrency, perHost: env.fetchPerHost,
@@ -206,6 +208,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     log,
     async stop() {
       housekeeping.stop();
+      stopping.abort();
       await poller.stop();
       await deliveries.stop();
       await leases.stop();

@@ -90,6 +90,22 @@ describe('DeliveryWorker', () => {
     ]);
   });
 
+  it('looks first for a post whose answer was lost (it may have landed) when it is retried, and posts it only if absent', async () => {
+    let answers = 0;
+    // The first post lands but its answer is lost (a timeout); Slack has it, the worker cannot know.
+    const sender: LookingSender = new LookingSender('slack', () => (answers++ === 0 ? (sender.inChannel.add('landed'), { kind: 'retry', error: 'timeout' }) : { kind: 'sent' }));
+    const { store, worker } = await setUp([sender]);
+    await store.subscriptions.put(subscription('s1', 'c1', 'slack'));
+    await store.deliveries.add([delivery('landed', 's1', 'c1', 'slack')]);
+
+    expect(await worker.runUntilIdle()).toMatchObject({ retried: 1 });
+    now = new Date(now.getTime() + 60_000);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 1 });
+    expect(sender.lookedFor).toEqual(['landed']);
+    expect(answers).toBe(1);
+    expect((await store.deliveries.list()).map((entry) => entry.state)).toEqual(['sent']);
+  });
+
   it('sends each delivery once, oldest first per channel, and keeps it as sent', async () => {
     const sender = new ScriptedSender('discord', () => ({ kind: 'sent' }));
     const { store, worker } = await setUp([sender]);

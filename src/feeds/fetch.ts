@@ -16,6 +16,8 @@ import { firstHeader, parseMaxAge, parseRetryAfter } from '../net/http-headers.t
 import { readCappedBody } from '../net/read-body.ts';
 
 export interface FetchOptions {
+  /** Ends the fetch early (Herald is stopping): it fails with the signal's reason. */
+  readonly signal?: AbortSignal;
   readonly etag?: string;
   readonly lastModified?: string;
   /** HERALD_ALLOW_PRIVATE_URLS: let the fetcher reach loopback and private networks. */
@@ -120,10 +122,14 @@ export async function fetchFeed(url: string, options: FetchOptions): Promise<Fet
       }),
     );
   }, settings.totalTimeoutMs);
+  const stop = () => controller.abort(new FetchError('stopped', `GET ${url}: stopped because Herald is stopping`));
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
     return await followRedirects(url, options, settings, controller.signal);
   } finally {
     clearTimeout(totalTimer);
+    options.signal?.removeEventListener('abort', stop);
   }
 }
 

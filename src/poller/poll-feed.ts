@@ -36,6 +36,8 @@ export interface PollDependencies {
   /** Posts per subscription per poll before the rest become one summary post. */
   readonly maxPostsPerPoll?: number;
   readonly clock: () => Date;
+  /** Aborted when Herald stops: a fetch under way ends at once, and the feed is left for the next poll. */
+  readonly signal?: AbortSignal;
 }
 
 export type PollOutcome =
@@ -83,8 +85,13 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
   };
   let loaded;
   try {
-    loaded = await deps.load(url, { etag: state.etag, lastModified: state.lastModified, allowPrivate: deps.allowPrivateUrls, allowFile: deps.operatorsFeed });
+    loaded = await deps.load(url, { etag: state.etag, lastModified: state.lastModified, allowPrivate: deps.allowPrivateUrls, allowFile: deps.operatorsFeed, ...(deps.signal ? { signal: deps.signal } : {}) });
   } catch (error) {
+    if (deps.signal?.aborted) {
+      // Not the feed's fault: no failure is recorded, and the next process may poll it at once.
+      await store.transaction(release);
+      return { kind: 'failed', error };
+    }
     await recordFailure(url, state, error, deps, async (session) => {
       await fence(session);
       await release(session);

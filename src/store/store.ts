@@ -75,7 +75,10 @@ export interface DeliveryRepository {
   markSent(id: string, at: Date): Promise<void>;
   /** A post is under way (platforms with no idempotency key); every outcome below clears it. */
   markSending(id: string, at: Date): Promise<void>;
-  /** A passing failure: counts the attempt and holds the delivery (and its channel) until `nextAttemptAt`. */
+  /**
+   * A passing failure: counts the attempt and holds the delivery (and its channel) until `nextAttemptAt`. Keeps
+   * `sendingSince`: the failed post may have reached the channel, so the retry looks for it first.
+   */
   markRetry(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   /** Gave up: dead-lettered after too many attempts, or rejected by the platform for good. Kept for inspection. */
   markFailed(id: string, state: 'dead' | 'rejected', attempts: number, error: string): Promise<void>;

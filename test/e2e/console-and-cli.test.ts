@@ -55,6 +55,9 @@ describe('console mode (no platform token)', () => {
   });
 });
 
+/** One cold `herald` process (tsx loading all of Herald) on a loaded two-core machine; a test budgets one per process it starts. */
+const COLD_PROCESS_BUDGET_MS = 45_000;
+
 describe('herald inspect', () => {
   it('inspects a seed feed from the shared fixtures, with --json', async () => {
     const seed = new URL('../../../shared/fixtures/seeds/techwasti-feed.rss', import.meta.url).pathname;
@@ -68,7 +71,7 @@ describe('herald inspect', () => {
       expect(entry.verdict.matches).toBe(/\bkafka\b/i.test(entry.title));
       expect(entry.verdict.reason.length).toBeGreaterThan(0);
     }
-  });
+  }, COLD_PROCESS_BUDGET_MS);
 
   it('fetches a URL and refuses a malformed rule with its position', async () => {
     feeds.setFeed('/inspect.xml', makeRss([item('a', 'Event streaming with Kafka'), item('b', 'Gardening')], { title: 'Inspect Me' }));
@@ -81,7 +84,7 @@ describe('herald inspect', () => {
     const bad = await runHeraldToEnd(['inspect', feeds.url('/inspect.xml'), '--rule', 'kafka AND'], process.cwd());
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/position \d+/);
-  });
+  }, 2 * COLD_PROCESS_BUDGET_MS);
 });
 
 describe('herald check-config', () => {
@@ -97,5 +100,5 @@ describe('herald check-config', () => {
     expect(result.stderr).toMatch(/subscriptions\[0\]\.url: must be an http\(s\) URL, or a file:\/\/\/ URL .*\(line 2\)/);
     expect(result.stderr).toMatch(/subscriptions\[0\]\.rule: .*position/);
     expect(result.stderr).toMatch(/subscriptions\[1\]\.urll: unknown key; did you mean "url"\? \(line 4\)/);
-  });
+  }, 2 * COLD_PROCESS_BUDGET_MS);
 });

@@ -78,9 +78,10 @@ export class SqlDeliveryRepository implements DeliveryRepository {
   }
 
   async markRetry(id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void> {
+    // sending_since stays: a post whose answer was lost (a timeout, a dropped connection) may have landed.
     await this.db
       .updateTable('deliveries')
-      .set({ attempts, next_attempt_at: nextAttemptAt.getTime(), last_error: error, sending_since: null })
+      .set({ attempts, next_attempt_at: nextAttemptAt.getTime(), last_error: error })
       .where('id', '=', id)
       .execute();
   }

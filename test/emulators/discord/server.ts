@@ -16,6 +16,8 @@ import { isRecord } from './rest-types.ts';
 import type { RestResponse, Route, RouteContext, UploadedFile } from './rest-types.ts';
 import { autocomplete, runCommand } from './run-command.ts';
 import { EmulatorState } from './state.ts';
+import { FaultSchedule } from './faults.ts';
+import { InvalidRequestLimit } from './invalid-requests.ts';
 import { channelObject, guildCreateObject } from './objects.ts';
 import type { DiscordEmulator, EmulatorOptions, PostedMessage, RequestRecord } from './types.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -157,11 +159,22 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     return { path, result, headers: decision.headers };
   };
 
+  const faults = new FaultSchedule((channelId) => emulator.setChannelAccess(channelId, 'missing'));
+  const invalidRequests = new InvalidRequestLimit(options.invalidRequestLimit);
   const server = createServer((request, response) => {
+    if (invalidRequests.refuse(response)) return;
+    const fault = faults.take(request);
+    if (fault?.when === 'instead') {
+      response.once('finish', () => invalidRequests.answered(response.statusCode, response.getHeader('X-RateLimit-Scope')?.toString()));
+      fault.apply(response);
+      return;
+    }
     handle(request).then(
       ({ path, result, headers }) => {
         requests.push({ method: request.method ?? 'GET', path, status: result.status });
-        send(response, result, headers);
+        invalidRequests.answered(result.status, headers['X-RateLimit-Scope']);
+        if (fault?.when === 'after') fault.apply(response, () => send(response, result, headers));
+        else send(response, result, headers);
       },
       (error: unknown) => {
         requests.push({ method: request.method ?? 'GET', path: request.url ?? '', status: 500 });
@@ -180,7 +193,7 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     const dm = [...state.dmChannels.values()].find((channel) => channel.recipientId === userId);
     return dm === undefined ? [] : state.posted.filter((m) => m.channelId === dm.id);
   };
-  return {
+  const emulator: DiscordEmulator = {
     apiBase: `http://127.0.0.1:${port}/api`,
     token,
     applicationId: state.applicationId,
@@ -243,6 +256,8 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       );
     },
     requestRate: () => limiter.rate(),
+    faults,
+    bannedRequests: () => invalidRequests.bannedRequests,
     get requests() {
       return [...requests];
     },
@@ -254,4 +269,5 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       });
     },
   };
+  return emulator;
 }

@@ -2,6 +2,7 @@
  * The test-facing shapes of the Discord emulator: what tests pass in (guilds, commands to run) and
  * what they read back (accepted posts, interaction answers, the request log).
  */
+import type { FaultSchedule } from './faults.ts';
 
 export type ChannelAccess = 'ok' | 'missing' | 'forbidden' | 'hidden';
 
@@ -143,6 +144,8 @@ export interface EmulatorOptions {
   privilegedIntents?: number;
   /** Recommended shard count from GET /gateway/bot; default 1. */
   shards?: number;
+  /** 401/403/429 answers per 10 minutes before Cloudflare bans the client; default 10,000 as on Discord. */
+  invalidRequestLimit?: number;
 }
 
 export interface DiscordEmulator {
@@ -177,6 +180,10 @@ export interface DiscordEmulator {
   /** Resolves with connectedShards() once `count` distinct [shardId, shardCount] pairs are connected; default 5 s. */
   waitForShards(count: number, timeoutMs?: number): Promise<ReadonlyArray<ConnectedShard>>;
   requestRate(): RequestRate;
+  /** Faults a test schedules (429s, 5xx, hangs, dropped connections, lost channels), and what fired. */
+  readonly faults: FaultSchedule;
+  /** Requests refused by a Cloudflare ban (past the invalid request limit). */
+  bannedRequests(): number;
   readonly requests: ReadonlyArray<RequestRecord>;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { ResponseUrls } from './response-urls.ts';
 import { runSlashCommand } from './run-slash-command.ts';
 import { SocketMode } from './socket-mode.ts';
 import { EmulatorState } from './state.ts';
+import { SlackFaultSchedule } from './faults.ts';
 import type { EmulatorOptions, SlackEmulator } from './types.ts';
 import { WebApi } from './web-api.ts';
 import { FileUploads } from './file-uploads.ts';
@@ -45,7 +46,8 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
   const responseUrls = new ResponseUrls(state);
   let wsBase = '';
   const uploads = new FileUploads(state);
-  const webApi = new WebApi(state, () => socketMode.openUrl(wsBase), uploads);
+  const faults = new SlackFaultSchedule(state);
+  const webApi = new WebApi(state, () => socketMode.openUrl(wsBase), uploads, faults, options.rateTiers ?? true);
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -120,6 +122,7 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
       );
     },
     rateLimitNext: (method, retryAfterSeconds) => webApi.rateLimitNext(method, retryAfterSeconds),
+    faults,
     runSlashCommand: (input) => runSlashCommand({ state, socketMode, responseUrls, ackDeadlineMs: options.ackDeadlineMs ?? 3000 }, input),
     socketConnections: () => socketMode.openConnections,
     waitForSocketConnection: (timeoutMs = DEFAULT_WAIT_MS) => waitForSockets((n) => n > 0, 'a Socket Mode connection', timeoutMs),

@@ -3,6 +3,7 @@
  * run) and what they read back (accepted posts, Web API calls, acknowledgements, response_url posts).
  */
 import type { SharedFile } from './file-uploads.ts';
+import type { SlackFaultSchedule } from './faults.ts';
 
 export interface ChannelInput {
   id: string;
@@ -164,6 +165,8 @@ export interface EmulatorOptions {
    * a number in [0, 1). Default Math.random; pass a sequence to make a test deterministic.
    */
   socketRandom?: () => number;
+  /** Slack's rate limits: method tiers per minute and about one chat.postMessage per second per channel; default on. */
+  rateTiers?: boolean;
 }
 
 export interface SlackEmulator {
@@ -191,6 +194,8 @@ export interface SlackEmulator {
   waitForCalls(method: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<ApiCall>>;
   /** The next call of `method` gets HTTP 429 with Retry-After. */
   rateLimitNext(method: string, retryAfterSeconds: number): void;
+  /** Faults a test schedules (429s, 5xx, hangs, dropped connections, lost channels), and what fired. */
+  readonly faults: SlackFaultSchedule;
   runSlashCommand(input: SlashCommandInput): Promise<SlashCommandResult>;
   /** Open Socket Mode connections that said hello (at most 10: an 11th is refused with too_many_websockets). */
   socketConnections(): number;

@@ -7,6 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from './http-body.ts';
 import type { EmulatorState } from './state.ts';
+import type { SlackFaultSchedule } from './faults.ts';
+import { RateTiers } from './rate-tiers.ts';
 import { METHODS } from './web-api-methods.ts';
 import type { ApiAnswer, MethodContext, TokenKind } from './web-api-methods.ts';
 import { parseApiRequest } from './web-api-request.ts';
@@ -16,8 +18,9 @@ export class WebApi {
   readonly #state: EmulatorState;
   readonly #context: MethodContext;
   readonly #rateLimits = new Map<string, number[]>();
+  readonly #tiers = new RateTiers();
 
-  constructor(state: EmulatorState, openSocketUrl: () => string, uploads: FileUploads) {
+  constructor(state: EmulatorState, openSocketUrl: () => string, uploads: FileUploads, private readonly faults: SlackFaultSchedule, private readonly rateTiers: boolean) {
     this.#state = state;
     this.#context = { state, openSocketUrl, uploads };
   }
@@ -51,11 +54,19 @@ export class WebApi {
     if (kind === 'bot' && spec.scopes && !spec.scopes.some((s) => scopes.has(s))) {
       return answer(200, { ok: false, error: 'missing_scope', needed: spec.scopes.join(','), provided: [...scopes].join(',') }, headers);
     }
-    const retryAfter = this.#rateLimits.get(method)?.shift();
+    const fault = this.faults.take(method, params);
+    if (fault !== undefined && fault.when !== 'before-serving') {
+      this.#state.recordCall({ method, params, token, status: fault.status, ok: false, error: 'emulated fault' });
+      if (fault.when === 'instead') return fault.apply(response);
+    }
+    const channel = typeof params.channel === 'string' ? params.channel : undefined;
+    const retryAfter = this.#rateLimits.get(method)?.shift() ?? (this.rateTiers ? this.#tiers.refuse(method, channel) : undefined);
     if (retryAfter !== undefined) {
       return answer(429, { ok: false, error: 'ratelimited' }, { ...headers, 'Retry-After': String(retryAfter) });
     }
-    return answer(200, spec.handle(params, this.#context), headers);
+    const result = spec.handle(params, this.#context);
+    if (fault?.when === 'after') return fault.apply(response);
+    return answer(200, result, headers);
   }
 
   #tokenKind(token: string | undefined): TokenKind | 'missing' | 'invalid' {
