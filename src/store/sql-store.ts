@@ -14,6 +14,7 @@ import { SqlSeenRepository } from './sql/seen-repository.ts';
 import { SqlShardRepository } from './sql/shard-repository.ts';
 import { SqlSubscriptionRepository } from './sql/subscription-repository.ts';
 import { TransactionGuard } from './sql/transaction-guard.ts';
+import { SqlWorkspaceRuleRepository } from './sql/workspace-rule-repository.ts';
 import type { Store, StoreSession } from './store.ts';
 
 /** The repositories over a database or one of its transactions. */
@@ -26,6 +27,7 @@ export function sqlSession(db: Kysely<Database>, engine: Engine): StoreSession {
     leases: new SqlLeaseRepository(db, engine),
     shards: new SqlShardRepository(db, engine),
     decisions: new SqlDecisionRepository(db),
+    workspaceRules: new SqlWorkspaceRuleRepository(db),
   };
 }
 
@@ -37,6 +39,7 @@ export class SqlStore implements Store {
   readonly leases: StoreSession['leases'];
   readonly shards: StoreSession['shards'];
   readonly decisions: StoreSession['decisions'];
+  readonly workspaceRules: StoreSession['workspaceRules'];
 
   private readonly guard = new TransactionGuard();
   /** The database for work outside transactions: it refuses queries from inside one (transaction-guard.ts). */
@@ -56,6 +59,7 @@ export class SqlStore implements Store {
     this.leases = session.leases;
     this.shards = session.shards;
     this.decisions = session.decisions;
+    this.workspaceRules = session.workspaceRules;
   }
 
   transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 /** Subscriptions in the `subscriptions` table; a subscription's feed always has a `feeds` row to be polled by. */
 import type { Kysely, Selectable } from 'kysely';
 import { subscriptionSchema } from '../records.ts';
-import type { Platform, Subscription } from '../records.ts';
+import type { Mention, Platform, Subscription } from '../records.ts';
 import type { SubscriptionRepository } from '../store.ts';
 import { atomically } from './batches.ts';
 import { markChannelsDue } from './channel-schedule.ts';
@@ -76,6 +76,16 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     });
   }
 
+  async setRule(id: string, rule: string): Promise<Subscription | undefined> {
+    const row = await this.db.updateTable('subscriptions').set({ rule }).where('id', '=', id).returningAll().executeTakeFirst();
+    return row === undefined ? undefined : subscriptionOf(row);
+  }
+
+  async setMention(id: string, mention: Mention | undefined): Promise<Subscription | undefined> {
+    const row = await this.db.updateTable('subscriptions').set(mentionColumns(mention)).where('id', '=', id).returningAll().executeTakeFirst();
+    return row === undefined ? undefined : subscriptionOf(row);
+  }
+
   moveFeed(from: string, to: string): Promise<number> {
     return atomically(this.db, async (db) => {
       const { numUpdatedRows } = await db.updateTable('subscriptions').set({ feed_url: to }).where('feed_url', '=', from).executeTakeFirstOrThrow();
@@ -88,6 +98,10 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     const { count } = await this.db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
     return Number(count);
   }
+}
+
+function mentionColumns(mention: Mention | undefined): Pick<SubscriptionsTable, 'mention_role_id' | 'mention_role_name' | 'mention_rule'> {
+  return { mention_role_id: mention?.roleId ?? null, mention_role_name: mention?.roleName ?? null, mention_rule: mention?.rule || null };
 }
 
 function rowOf(subscription: Subscription): SubscriptionsTable {
@@ -105,6 +119,7 @@ function rowOf(subscription: Subscription): SubscriptionsTable {
     paused: subscription.paused ? 1 : 0,
     paused_reason: subscription.pausedReason ?? null,
     skip_item_ids: jsonOrNull(subscription.skipItemIds),
+    ...mentionColumns(subscription.mention),
   };
 }
 
@@ -126,6 +141,10 @@ function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
       paused: row.paused === 1,
       pausedReason: row.paused_reason,
       skipItemIds: parseJsonColumn(row.skip_item_ids, 'skip_item_ids', origin),
+      mention:
+        row.mention_role_id === null
+          ? undefined
+          : { roleId: row.mention_role_id, roleName: row.mention_role_name ?? row.mention_role_id, ...(row.mention_rule ? { rule: row.mention_rule } : {}) },
     },
     origin,
   );
