@@ -32,6 +32,7 @@ import { pollFeed } from './poller/poll-feed.ts';
 import { PollPool } from './poller/poll-pool.ts';
 import { Housekeeping } from './poller/housekeeping.ts';
 import { ruleProblem, SubscriptionService } from './services/subscription-service.ts';
+import { WorkspaceRules } from './services/workspace-rules.ts';
 import { openStore } from './store/open-store.ts';
 import { openCache } from './store/cache.ts';
 import { DEFAULT_LEASE_MS, LeaseKeeper } from './store/lease-keeper.ts';
@@ -79,6 +80,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const subscriptions = new SubscriptionService({
     store, cache, load: loadFeed, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
   });
+  const workspaceRules = new WorkspaceRules(store, clock);
 
   const senders = new Map<Platform, MessageSender>();
   const listeners: ActivityListener[] = [];
@@ -122,7 +124,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
       await startAdapter(
         'discord',
         new DiscordGateway({
-          token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, rest,
+          token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, workspaceRules, rest,
           shards: store.shards, shardCount: env.discordShards, owner, leaseMs: DEFAULT_LEASE_MS, clock, log: log.child({ module: 'discord' }),
           onRateLimited: () => metrics.rateLimited('discord'),
           onStoreError: (error) => metrics.listener.storeError?.({ operation: 'coordinate shards', error }),
@@ -138,7 +140,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     if (roles.has(slackRole)) {
       const slack = new SlackAdapter({
         botToken: env.slackBotToken, appToken: env.slackAppToken, signingSecret: env.slackSigningSecret, apiUrl: env.slackApiUrl,
-        admins: config.file.slack.admins, groups: commandGroups, subscriptions, cache, log: slackLog,
+        admins: config.file.slack.admins, groups: commandGroups, subscriptions, workspaceRules, cache, log: slackLog,
       });
       await startAdapter('slack', slack);
       if (slack.httpListener !== undefined) mounts.set(SLACK_EVENTS_PATH, slack.httpListener);
