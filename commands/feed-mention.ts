@@ -12,7 +12,7 @@ import { HeraldError, messageOf } from '../src/errors.ts';
 import { ruleReading, validateRule } from '../src/services/subscription-service.ts';
 import { workspaceWord } from '../src/services/workspace-rules.ts';
 
-const NO_ROLE = /^(none|off|nobody)$/iu;
+const NO_ROLE = /^(none|off)$/iu;
 
 export const feedMentionCommand: SubcommandDefinition = {
   name: 'mention',

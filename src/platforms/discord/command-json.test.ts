@@ -21,7 +21,7 @@ describe('toDiscordCommandJson', () => {
   });
 
   it('offers /feed rules its actions as choices and /feed mention a ROLE option', () => {
-    const subcommands = Object.fromEntries((feed?.options ?? []).map((option) => [option.name, option])) as Record<string, { options: Array<Record<string, unknown>> }>;
+    const subcommands = Object.fromEntries((feed?.options ?? []).map((option) => [option.name, option])) as unknown as Record<string, { options: Array<Record<string, unknown>> }>;
     expect(subcommands.rules!.options[0]).toMatchObject({ name: 'action', type: ApplicationCommandOptionType.String, choices: [{ name: 'show', value: 'show' }, { name: 'set', value: 'set' }, { name: 'clear', value: 'clear' }] });
     expect(subcommands.mention!.options.map(({ name, type }) => [name, type])).toEqual([
       ['subscription', ApplicationCommandOptionType.String], ['role', ApplicationCommandOptionType.Role], ['when', ApplicationCommandOptionType.String],

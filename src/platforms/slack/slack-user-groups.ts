@@ -9,8 +9,8 @@ import type { RoleDirectory } from '../../commands/definition.ts';
 export class SlackUserGroups implements RoleDirectory {
   constructor(private readonly client: webApi.WebClient) {}
 
-  async list(teamId: string): Promise<Array<{ id: string; name: string }>> {
-    const answer = await this.client.usergroups.list({ team_id: teamId, include_disabled: false });
+  async list(_teamId: string): Promise<Array<{ id: string; name: string }>> {
+    const answer = await this.client.usergroups.list({ include_disabled: false });
     return (answer.usergroups ?? [])
       .filter((group) => group.id !== undefined && group.handle !== undefined && !group.date_delete)
       .map((group) => ({ id: group.id!, name: group.handle! }));
