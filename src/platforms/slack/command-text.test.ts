@@ -162,3 +162,24 @@ describe('parseSlashCommandText', () => {
     });
   });
 });
+
+describe('parseSlashCommandText for /feed rules and /feed mention', () => {
+  const parse = (text: string) => parseSlashCommandText(feedCommand, text);
+
+  it('reads `rules set <rule>` as the action and the rest of the line, and `rules` alone as show', () => {
+    expect(parse('rules set -sponsored -category:jobs')).toMatchObject({ kind: 'command', options: { action: 'set', rule: '-sponsored -category:jobs' } });
+    expect(parse('rules')).toMatchObject({ kind: 'command', options: {} });
+    expect(parse('rules frobnicate')).toMatchObject({ kind: 'usage-error', message: '`frobnicate` is not one of `show`, `set`, `clear`.' });
+  });
+
+  it('reads a picked user group with its id, a typed handle without, and the rule after `when`', () => {
+    expect(parse('mention abc123 <!subteam^S0123|@releases> when title:release -beta')).toMatchObject({
+      kind: 'command', options: { subscription: 'abc123', role: { kind: 'role', id: 'S0123', name: 'releases' }, when: 'title:release -beta' },
+    });
+    expect(parse('mention abc123 @oncall')).toMatchObject({ kind: 'command', options: { role: { kind: 'role', name: 'oncall' } } });
+    const cleared = parse('mention abc123');
+    expect(cleared).toMatchObject({ kind: 'command', options: { subscription: 'abc123' } });
+    expect(cleared.kind === 'command' && 'role' in cleared.options).toBe(false);
+    expect(parse('mention abc123 when kafka')).toMatchObject({ kind: 'command', options: { when: 'kafka' } });
+  });
+});
