@@ -4,6 +4,7 @@ import type { CommandContext } from '../src/commands/definition.ts';
 import { replyToPlainText } from '../src/commands/reply.ts';
 import { createSilentLogger } from '../src/log.ts';
 import type { SubscriptionService } from '../src/services/subscription-service.ts';
+import type { WorkspaceRules } from '../src/services/workspace-rules.ts';
 import { subscriptionRecord } from '../test/support/store-records.ts';
 import { feedCommand } from './feed.ts';
 
@@ -16,7 +17,7 @@ function run(name: string, options: Record<string, unknown>, service: Partial<Su
     workspaceId: 'guild-1',
     userId: 'user-1',
     channel: { id: 'channel-1', name: 'news' },
-    services: { subscriptions: service as SubscriptionService },
+    services: { subscriptions: service as SubscriptionService, workspaceRules: { get: async () => undefined } as unknown as WorkspaceRules, roles: { list: async () => [] } },
     log: createSilentLogger(),
   };
   const subcommand = feedCommand.subcommands.find((entry) => entry.name === name)!;

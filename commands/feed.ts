@@ -10,7 +10,11 @@ import type { Line, Reply } from '../src/commands/reply.ts';
 import { ruleReading } from '../src/services/subscription-service.ts';
 import { feedWhy } from './feed-why.ts';
 import { feedExport } from './feed-export.ts';
-import type { Subscription } from '../src/store/records.ts';
+import { workspaceWord } from '../src/services/workspace-rules.ts';
+import type { Subscription, WorkspaceRule } from '../src/store/records.ts';
+import { feedFilterCommand } from './feed-filter.ts';
+import { feedMentionCommand } from './feed-mention.ts';
+import { feedRulesCommand } from './feed-rules.ts';
 
 const RULE_HELP = 'words, "phrases", AND/OR/NOT, -exclude, (groups), title:/summary:/content:/author:/category: scopes';
 
@@ -71,6 +75,9 @@ export const feedCommand: CommandGroupDefinition = {
     },
     feedWhy,
     feedExport,
+    feedFilterCommand,
+    feedRulesCommand,
+    feedMentionCommand,
   ],
 };
 
@@ -96,11 +103,18 @@ async function addSubscription(context: CommandContext, options: OptionValues): 
 async function listSubscriptions(context: CommandContext, options: OptionValues): Promise<Reply> {
   const channel = channelOption(options, 'channel');
   const subscriptions = await context.services.subscriptions.list(context, channel?.id);
+  const layer = workspaceRuleLine(context, await context.services.workspaceRules.get(context.platform, context.workspaceId));
   if (subscriptions.length === 0) {
-    return reply([channel === undefined ? ['No subscriptions here yet. Add one with /feed add.'] : ['No subscriptions in ', { channel: channel.id }, '.']]);
+    return reply([channel === undefined ? ['No subscriptions here yet. Add one with /feed add.'] : ['No subscriptions in ', { channel: channel.id }, '.'], layer]);
   }
   const heading: Line = [`${subscriptions.length} ${subscriptions.length === 1 ? 'subscription' : 'subscriptions'}`, ...(channel ? [' in ', { channel: channel.id }] : []), ':'];
-  return reply([heading, ...subscriptions.map(describeSubscription)]);
+  return reply([layer, heading, ...subscriptions.map(describeSubscription)]);
+}
+
+/** The admin layer, shown above the subscriptions that obey it. */
+function workspaceRuleLine(context: CommandContext, rule: WorkspaceRule | undefined): Line {
+  const place = `This ${workspaceWord(context.platform)}'s rule`;
+  return rule === undefined ? [`${place}: none (/feed rules set adds one).`] : [`${place}, which every subscription here obeys too: `, { code: ruleReading(rule.rule) }];
 }
 
 function describeSubscription(subscription: Subscription): Line {
@@ -112,6 +126,9 @@ function describeSubscription(subscription: Subscription): Line {
     { link: subscription.feedUrl, label: subscription.feedTitle },
     subscription.rule === '' ? ' (every item)' : ' filter ',
     ...(subscription.rule === '' ? [] : [{ code: ruleReading(subscription.rule) }]),
+    ...(subscription.mention === undefined
+      ? []
+      : [` 🔔 @${subscription.mention.roleName}`, ...(subscription.mention.rule === undefined ? [] : [' when ', { code: ruleReading(subscription.mention.rule) }])]),
     ...(subscription.paused ? [` ⏸ paused${subscription.pausedReason ? `: ${subscription.pausedReason}` : ''}`] : []),
     ...(subscription.source === 'config' ? [` 📄 from ${subscription.createdBy}`] : []),
   ];

@@ -16,6 +16,13 @@ export interface PausedEvent {
   readonly itemsKept: boolean;
 }
 
+/** A post was to ping a role or user group that no longer exists: it went out without the ping, and the mention was removed. */
+export interface MentionLostEvent {
+  readonly subscription: Subscription;
+  readonly roleId: string;
+  readonly roleName: string;
+}
+
 export interface ActivityListener {
   /** `decisions`: rule decisions made (one per new item and active subscription); `deliveries` of them matched. */
   feedPolled?(event: { url: string; title: string; items: number; newItems: number; deliveries: number; decisions: number; baseline: boolean }): void;
@@ -24,6 +31,7 @@ export interface ActivityListener {
   delivered?(event: { subscriptionId: string; platform: string; channelId: string; title: string }): void;
   /** `itemsKept`: items for it are held and posted on resume (a lost channel), not skipped (a failing feed). */
   subscriptionPaused?(event: PausedEvent): void;
+  mentionLost?(event: MentionLostEvent): void;
   pollFinished?(event: { url: string; result: PollResult; durationSeconds: number }): void;
   deliveryFinished?(event: { platform: Platform; result: DeliveryResult; rateLimited: boolean }): void;
   /** A store operation failed; the work that met it is retried. */
@@ -42,6 +50,7 @@ export function combineListeners(listeners: readonly ActivityListener[]): Requir
     feedFailed: call('feedFailed'),
     delivered: call('delivered'),
     subscriptionPaused: call('subscriptionPaused'),
+    mentionLost: call('mentionLost'),
     pollFinished: call('pollFinished'),
     deliveryFinished: call('deliveryFinished'),
     storeError: call('storeError'),

@@ -36,6 +36,7 @@ import { ConfigReloader } from './services/config-reloader.ts';
 import { activePlatforms } from './services/configured-subscriptions.ts';
 import { watchConfigFile } from './config/watch-config-file.ts';
 import { messageOf } from './errors.ts';
+import { WorkspaceRules } from './services/workspace-rules.ts';
 import { openStore } from './store/open-store.ts';
 import { openCache } from './store/cache.ts';
 import { DEFAULT_LEASE_MS, LeaseKeeper } from './store/lease-keeper.ts';
@@ -86,6 +87,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const subscriptions = new SubscriptionService({
     store, cache, load, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
   });
+  const workspaceRules = new WorkspaceRules(store, clock);
 
   const senders = new Map<Platform, MessageSender>();
   const listeners: ActivityListener[] = [];
@@ -129,7 +131,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
       await startAdapter(
         'discord',
         new DiscordGateway({
-          token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, rest,
+          token: env.discordToken, apiUrl: env.discordApiUrl, guildId: env.discordGuildId, groups: commandGroups, subscriptions, workspaceRules, rest,
           shards: store.shards, shardCount: env.discordShards, owner, leaseMs: DEFAULT_LEASE_MS, clock, log: log.child({ module: 'discord' }),
           onRateLimited: () => metrics.rateLimited('discord'),
           onStoreError: (error) => metrics.listener.storeError?.({ operation: 'coordinate shards', error }),
@@ -145,7 +147,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
     if (roles.has(slackRole)) {
       const slack = new SlackAdapter({
         botToken: env.slackBotToken, appToken: env.slackAppToken, signingSecret: env.slackSigningSecret, apiUrl: env.slackApiUrl,
-        admins: config.file.slack.admins, groups: commandGroups, subscriptions, cache, log: slackLog,
+        admins: config.file.slack.admins, groups: commandGroups, subscriptions, workspaceRules, cache, log: slackLog,
       });
       await startAdapter('slack', slack);
       if (slack.httpListener !== undefined) mounts.set(SLACK_EVENTS_PATH, slack.httpListener);

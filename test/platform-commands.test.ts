@@ -33,12 +33,17 @@ describe.each(commandGroups.map((group) => ({ name: group.name, group })))('/$na
     );
     const usage = slackUsageLine(group, subcommand);
     expect(usage.startsWith(`/${group.name} ${subcommand.name}`)).toBe(true);
-    for (const option of subcommand.options) expect(usage).toContain(option.type === 'channel' ? '#channel' : option.name);
+    for (const option of subcommand.options) expect(usage).toContain(option.type === 'channel' ? '#channel' : option.choices?.join('|') ?? option.name);
     expect(slashCommand!.usage_hint).toContain(subcommand.name);
   });
 
   it.each(group.subcommands.map((subcommand) => ({ name: subcommand.name, subcommand })))('parses a full Slack $name line back into every option', ({ subcommand }) => {
-    const words = subcommand.options.map((option) => (option.type === 'channel' ? '<#C0123|general>' : option.freeText ? `${option.name} words "a phrase"` : `${option.name}-value`));
+    const words = subcommand.options.map((option) => {
+      if (option.type === 'channel') return '<#C0123|general>';
+      if (option.type === 'role') return '<!subteam^S0123|@team>';
+      if (option.choices !== undefined) return option.choices[0]!;
+      return option.freeText ? `${option.name} words "a phrase"` : `${option.name}-value`;
+    });
     const parsed = parseSlashCommandText(group, [subcommand.name, ...words].join(' '));
     expect(parsed.kind).toBe('command');
     if (parsed.kind !== 'command') return;

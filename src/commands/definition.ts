@@ -6,9 +6,10 @@
 import type { Logger } from '../log.ts';
 import type { Platform } from '../store/records.ts';
 import type { SubscriptionService } from '../services/subscription-service.ts';
+import type { WorkspaceRules } from '../services/workspace-rules.ts';
 import type { Reply } from './reply.ts';
 
-export type OptionType = 'string' | 'channel';
+export type OptionType = 'string' | 'channel' | 'role';
 
 export interface OptionDefinition {
   readonly name: string;
@@ -20,6 +21,10 @@ export interface OptionDefinition {
   readonly freeText?: boolean;
   /** Suggest values as the user types: this workspace's subscriptions. */
   readonly autocomplete?: 'subscription';
+  /** The only values it takes (a string option); Discord offers them as choices, Slack's grammar checks them. */
+  readonly choices?: readonly string[];
+  /** In Slack's one-line grammar the option is typed after its own name (`when kafka`), so it can be left out. */
+  readonly introducedByName?: boolean;
 }
 
 /** Who may run a subcommand: everyone, or people who manage the server/workspace. */
@@ -30,7 +35,22 @@ export interface ChannelRef {
   readonly name?: string;
 }
 
-export type OptionValues = Readonly<Record<string, string | ChannelRef | undefined>>;
+/**
+ * A Discord role or a Slack user group as the person gave it: picked (with its id) or typed as a name or handle
+ * (no id: the handler looks it up).
+ */
+export interface RoleRef {
+  readonly kind: 'role';
+  readonly id?: string;
+  readonly name: string;
+}
+
+/** The roles (Discord) or user groups (Slack) of a workspace that a mention may ping; the platform's adapter provides it. */
+export interface RoleDirectory {
+  list(workspaceId: string): Promise<ReadonlyArray<{ readonly id: string; readonly name: string }>>;
+}
+
+export type OptionValues = Readonly<Record<string, string | ChannelRef | RoleRef | undefined>>;
 
 export interface CommandContext {
   readonly platform: Platform;
@@ -38,7 +58,7 @@ export interface CommandContext {
   readonly userId: string;
   /** The channel the command was typed in. */
   readonly channel: ChannelRef;
-  readonly services: { readonly subscriptions: SubscriptionService };
+  readonly services: { readonly subscriptions: SubscriptionService; readonly workspaceRules: WorkspaceRules; readonly roles: RoleDirectory };
   readonly log: Logger;
 }
 
@@ -46,6 +66,8 @@ export interface SubcommandDefinition {
   readonly name: string;
   readonly description: string;
   readonly permission: Permission;
+  /** When the permission depends on the options given (`/feed rules show` is for everyone, `set` for managers). */
+  permissionFor?(options: OptionValues): Permission;
   readonly options: readonly OptionDefinition[];
   /** Work that may take longer than a platform's acknowledgement window (fetching a feed). */
   readonly slow?: boolean;
@@ -65,5 +87,15 @@ export function stringOption(options: OptionValues, name: string): string | unde
 
 export function channelOption(options: OptionValues, name: string): ChannelRef | undefined {
   const value = options[name];
-  return typeof value === 'object' ? value : undefined;
+  return typeof value === 'object' && !('kind' in value) ? value : undefined;
+}
+
+export function roleOption(options: OptionValues, name: string): RoleRef | undefined {
+  const value = options[name];
+  return typeof value === 'object' && 'kind' in value ? value : undefined;
+}
+
+/** The permission a subcommand needs with these options. */
+export function requiredPermission(subcommand: SubcommandDefinition, options: OptionValues): Permission {
+  return subcommand.permissionFor?.(options) ?? subcommand.permission;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HeraldError } from '../errors.ts';
 import { createSilentLogger } from '../log.ts';
 import type { SubscriptionService } from '../services/subscription-service.ts';
+import type { WorkspaceRules } from '../services/workspace-rules.ts';
 import type { CommandContext, CommandGroupDefinition } from './definition.ts';
 import { errorReply, reply, replyToPlainText } from './reply.ts';
 import { runCommand } from './run-command.ts';
@@ -21,7 +22,7 @@ const groups: CommandGroupDefinition[] = [{
 }];
 const context: CommandContext = {
   platform: 'discord', workspaceId: 'g', userId: 'u', channel: { id: 'c' }, log: createSilentLogger(),
-  services: { subscriptions: {} as SubscriptionService },
+  services: { subscriptions: {} as SubscriptionService, workspaceRules: {} as WorkspaceRules, roles: { list: async () => [] } },
 };
 const run = (subcommand: string, canManage: boolean, options: Record<string, string> = {}) =>
   runCommand(groups, { group: 'feed', subcommand, options, canManage }, context).then(replyToPlainText);

@@ -4,6 +4,7 @@
  * log line with the detail for the operator. Never throws.
  */
 import { HeraldError, userMessageOf } from '../errors.ts';
+import { requiredPermission } from './definition.ts';
 import type { CommandContext, CommandGroupDefinition, OptionValues } from './definition.ts';
 import { errorReply, reply } from './reply.ts';
 import type { Reply } from './reply.ts';
@@ -32,7 +33,7 @@ export async function runCommand(groups: readonly CommandGroupDefinition[], requ
     const known = group?.subcommands.map((candidate) => candidate.name).join(', ');
     return reply([[`Unknown command /${request.group} ${request.subcommand}.${known ? ` Try one of: ${known}.` : ''}`]]);
   }
-  if (subcommand.permission === 'manage' && !request.canManage) {
+  if (requiredPermission(subcommand, request.options) === 'manage' && !request.canManage) {
     log.info('refused: missing manage permission');
     return reply([[`Only ${MANAGERS[context.platform]} may use /${group.name} ${subcommand.name}. Ask an admin, or try /${group.name} list or /${group.name} preview.`]]);
   }

@@ -15,6 +15,7 @@ import { DEFAULT_LEASE_MS } from '../store/lease-keeper.ts';
 import type { ChannelKey, Store } from '../store/store.ts';
 import type { MessageSender, SendOutcome } from './message-sender.ts';
 import { fromStoredMessage } from './stored-message.ts';
+import type { Message } from '../format/message.ts';
 
 export interface DeliveryWorkerOptions {
   readonly store: Store;
@@ -193,7 +194,39 @@ export class DeliveryWorker {
       }
       await store.deliveries.markSending(delivery.id, clock());
     }
-    return sender.send(delivery.channelId, fromStoredMessage(delivery.message), delivery.id).catch((error: unknown): SendOutcome => ({ kind: 'retry', error: messageOf(error) }));
+    const message = await this.withLiveMention(sender, delivery, fromStoredMessage(delivery.message));
+    return sender.send(delivery.channelId, message, delivery.id).catch((error: unknown): SendOutcome => ({ kind: 'retry', error: messageOf(error) }));
+  }
+
+  /**
+   * A post that pings a role or user group deleted since: it goes out without the ping, the subscription's mention
+   * is removed and its manager is told. When the platform cannot be asked, the ping stays: a deleted role's
+   * mention pings nobody on either platform, and the post should not wait for the answer.
+   */
+  private async withLiveMention(sender: MessageSender, delivery: StoredDelivery, message: Message): Promise<Message> {
+    const roleId = message.mentionRoleId;
+    if (roleId === undefined || sender.roles === undefined) return message;
+    const { store, log, activity } = this.options;
+    const subscription = await store.subscriptions.get(delivery.subscriptionId);
+    if (subscription === undefined) return message;
+    let roles;
+    try {
+      roles = await sender.roles.list(subscription.workspaceId);
+    } catch (error) {
+      log.warn('could not check that the role to mention still exists; posting with the ping', { delivery: delivery.id, role: roleId, error: messageOf(error) });
+      return message;
+    }
+    if (roles.some((role) => role.id === roleId)) return message;
+    const { mentionRoleId: _gone, ...unpinged } = message;
+    const roleName = subscription.mention?.roleId === roleId ? subscription.mention.roleName : roleId;
+    log.warn('the role to mention no longer exists; posted without the ping and removed the mention', {
+      delivery: delivery.id, subscription: subscription.id, role: roleId, roleName,
+    });
+    if (subscription.mention?.roleId === roleId) {
+      const updated = await store.subscriptions.setMention(subscription.id, undefined);
+      activity.mentionLost({ subscription: updated ?? subscription, roleId, roleName });
+    }
+    return unpinged;
   }
 
   private async keepPace(channel: ChannelKey): Promise<void> {

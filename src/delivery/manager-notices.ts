@@ -1,15 +1,15 @@
 /**
  * Tells the person who set a subscription up, privately on their own platform, when Herald had to pause it: its
- * channel is lost, its feed is gone, or its feed has failed for too long. Listens for the core's
+ * channel is lost, its feed is gone, or its feed has failed for too long; or when the role its posts pinged is gone. Listens for the core's
  * subscriptionPaused events, so every reason for a pause reaches them the same way; a notice that cannot be
  * delivered costs a log line, nothing else. Pauses people ask for with /feed pause are not announced.
  */
-import type { ActivityListener, PausedEvent } from '../activity.ts';
+import type { ActivityListener, MentionLostEvent, PausedEvent } from '../activity.ts';
 import { reply } from '../commands/reply.ts';
 import type { Reply } from '../commands/reply.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Platform } from '../store/records.ts';
+import type { Platform, Subscription } from '../store/records.ts';
 import type { MessageSender } from './message-sender.ts';
 
 export class ManagerNotices implements ActivityListener {
@@ -21,7 +21,15 @@ export class ManagerNotices implements ActivityListener {
   ) {}
 
   subscriptionPaused(event: PausedEvent): void {
-    const sending = this.tell(event).finally(() => this.pending.delete(sending));
+    this.send(event.subscription, pausedNotice(event), 'the pause');
+  }
+
+  mentionLost(event: MentionLostEvent): void {
+    this.send(event.subscription, mentionLostNotice(event), 'the lost mention');
+  }
+
+  private send(subscription: Subscription, notice: Reply, about: string): void {
+    const sending = this.tell(subscription, notice, about).finally(() => this.pending.delete(sending));
     this.pending.add(sending);
   }
 
@@ -30,16 +38,15 @@ export class ManagerNotices implements ActivityListener {
     await Promise.all([...this.pending]);
   }
 
-  private async tell(event: PausedEvent): Promise<void> {
-    const { subscription } = event;
+  private async tell(subscription: Subscription, notice: Reply, about: string): Promise<void> {
     const sender = this.senders.get(subscription.platform);
     if (sender?.tellManager === undefined) return;
     const log = this.log.child({ subscription: subscription.id, manager: subscription.createdBy });
     try {
-      await sender.tellManager(subscription, pausedNotice(event));
-      log.info('told the subscription manager about the pause');
+      await sender.tellManager(subscription, notice);
+      log.info(`told the subscription manager about ${about}`);
     } catch (error) {
-      log.warn('could not tell the subscription manager about the pause', { error: messageOf(error) });
+      log.warn(`could not tell the subscription manager about ${about}`, { error: messageOf(error) });
     }
   }
 }
@@ -52,5 +59,14 @@ export function pausedNotice({ subscription, reason, itemsKept }: PausedEvent): 
     itemsKept
       ? ['Its new items are kept, not lost. Once this is fixed, ', resume, ' posts them and carries on.']
       : ['Once this is fixed, ', resume, ' starts it again.'],
+  ]);
+}
+
+/** What the person who set a subscription up reads when the role its posts pinged was deleted. */
+export function mentionLostNotice({ subscription, roleName }: MentionLostEvent): Reply {
+  const kind = subscription.platform === 'slack' ? 'user group' : 'role';
+  return reply([
+    ['🔕 ', { code: subscription.id }, ' (', { link: subscription.feedUrl, label: subscription.feedTitle }, ') in ', { channel: subscription.channelId }, ` was set to ping @${roleName}, but that ${kind} no longer exists.`],
+    ['Its posts go on without the ping. To ping again, ', { code: `/feed mention ${subscription.id} <${kind}>` }, '.'],
   ]);
 }

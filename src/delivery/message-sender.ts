@@ -1,4 +1,5 @@
 /** What a platform adapter offers the delivery worker, and what a send can come to. */
+import type { RoleDirectory } from '../commands/definition.ts';
 import type { Reply } from '../commands/reply.ts';
 import type { Message } from '../format/message.ts';
 import type { Platform, Subscription } from '../store/records.ts';
@@ -23,4 +24,6 @@ export interface MessageSender {
   findSent?(channelId: string, nonce: string, since: Date): Promise<boolean>;
   /** Tells the person who manages a subscription something they must act on, privately; best effort (throws on failure). */
   tellManager?(subscription: Subscription, notice: Reply): Promise<void>;
+  /** The workspace's roles or user groups, to post without the ping when the one a message mentions is gone. */
+  readonly roles?: RoleDirectory;
 }

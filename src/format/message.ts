@@ -18,6 +18,8 @@ export interface Message {
   readonly feedUrl: string;
   readonly timestamp?: Date;
   readonly categories: readonly string[];
+  /** The role (Discord) or user group (Slack) this post pings: set only by a subscription's mention, never by feed text. */
+  readonly mentionRoleId?: string;
 }
 
 const UNTITLED = '(untitled)';

@@ -9,7 +9,7 @@
 import type { ActivityListener } from '../activity.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
 import { decisionRecords, seenItemRecords } from '../delivery/decision-records.ts';
-import { routeItems } from '../delivery/route-items.ts';
+import { routeItems, workspaceKey } from '../delivery/route-items.ts';
 import { HeraldError, messageOf } from '../errors.ts';
 import type { loadFeed } from '../feeds/load-feed.ts';
 import type { Logger } from '../log.ts';
@@ -117,6 +117,7 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
     const subscriptions = await session.subscriptions.listByFeed(url);
     const routed = routeItems(newness.newItems, feed.title, subscriptions, {
       now: polledAt, maxItemAgeDays: deps.maxItemAgeDays, rules: deps.rules, maxPostsPerPoll: deps.maxPostsPerPoll, feedLink: feed.link,
+      workspaceRules: newness.newItems.length === 0 ? undefined : await workspaceRulesOf(session, subscriptions),
     });
     await session.deliveries.add(routed.deliveries);
     await session.decisions.record(
@@ -150,6 +151,18 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
   });
   await followPermanentRedirect(url, loaded.permanentUrl, deps);
   return { kind: 'polled', newItems: newness.newItems.length, deliveries: routed.deliveries.length, baseline: newness.baseline };
+}
+
+/** The admin rules of the workspaces that follow this feed, read once per poll (not per item or subscription). */
+async function workspaceRulesOf(session: StoreSession, subscriptions: readonly Subscription[]): Promise<Map<string, string>> {
+  const rules = new Map<string, string>();
+  for (const { platform, workspaceId, paused } of subscriptions) {
+    if (paused) continue;
+    const key = workspaceKey(platform, workspaceId);
+    if (rules.has(key)) continue;
+    rules.set(key, (await session.workspaceRules.get(platform, workspaceId))?.rule ?? '');
+  }
+  return rules;
 }
 
 /**

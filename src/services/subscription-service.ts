@@ -20,7 +20,7 @@ import { explainItem } from './explain-item.ts';
 import type { ItemExplanation } from './explain-item.ts';
 import { PreviewLimiter, type Requester } from './preview-limiter.ts';
 import { RecentFeeds } from './recent-feeds.ts';
-import type { Platform, Subscription } from '../store/records.ts';
+import type { Mention, Platform, Subscription } from '../store/records.ts';
 import { differsFromFile } from './configured-subscriptions.ts';
 import type { ConfiguredSubscription, ConfigSyncResult } from './configured-subscriptions.ts';
 
@@ -201,6 +201,24 @@ export class SubscriptionService {
     const subscription = await this.find(workspace, id);
     const updated = await this.options.store.subscriptions.setPaused(subscription.id, paused, paused ? reason : undefined, this.options.clock());
     return updated ?? subscription;
+  }
+
+  /**
+   * Changes a subscription's own rule in place: it keeps its id, creation time, pause and pending posts, and since
+   * the feed's seen items stay seen, nothing already in the feed is posted because of the new rule.
+   */
+  async setRule(workspace: Workspace, id: string, rule: string): Promise<Subscription> {
+    const source = validateRule(rule);
+    const subscription = await this.find(workspace, id);
+    return (await this.options.store.subscriptions.setRule(subscription.id, source)) ?? subscription;
+  }
+
+  /** Sets whom the subscription's posts ping (its rule checked first), or with undefined, that they ping nobody. */
+  async setMention(workspace: Workspace, id: string, mention: Mention | undefined): Promise<Subscription> {
+    const checked = mention === undefined ? undefined : { ...mention, ...(mention.rule === undefined ? {} : { rule: validateRule(mention.rule) }) };
+    const subscription = await this.find(workspace, id);
+    const stored = checked === undefined || checked.rule !== '' ? checked : { roleId: checked.roleId, roleName: checked.roleName };
+    return (await this.options.store.subscriptions.setMention(subscription.id, stored)) ?? subscription;
   }
 
   /**

@@ -7,6 +7,14 @@ import { z } from 'zod';
 export const platformSchema = z.enum(['discord', 'slack', 'console']);
 export type Platform = z.infer<typeof platformSchema>;
 
+/** A Discord role or a Slack user group, and its name when it was set (shown in /feed list without pinging). */
+export const mentionSchema = z.object({
+  roleId: z.string(),
+  roleName: z.string(),
+  rule: z.string().optional(),
+});
+export type Mention = z.infer<typeof mentionSchema>;
+
 export const subscriptionSchema = z.object({
   id: z.string(),
   platform: platformSchema,
@@ -27,8 +35,20 @@ export const subscriptionSchema = z.object({
   source: z.literal('config').optional(),
   /** How often its feed should be polled, when it asks for other than the default (the feed takes the smallest). */
   intervalSeconds: z.number().optional(),
+  /** Who `/feed mention` pings for this subscription's items, when they also match `rule` ('' or absent: every item). */
+  mention: mentionSchema.optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
+
+/** A rule that managers set for a whole Discord server or Slack workspace; every subscription there obeys it. */
+export const workspaceRuleSchema = z.object({
+  platform: platformSchema,
+  workspaceId: z.string(),
+  rule: z.string(),
+  setBy: z.string(),
+  setAt: z.string(),
+});
+export type WorkspaceRule = z.infer<typeof workspaceRuleSchema>;
 
 export const feedStateSchema = z.object({
   url: z.string(),
@@ -66,6 +86,8 @@ export const storedMessageSchema = z.object({
   feedUrl: z.string(),
   timestamp: z.string().optional(),
   categories: z.array(z.string()),
+  /** The role or user group this post pings, decided when the item was routed (its mention's rule matched). */
+  mentionRoleId: z.string().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 

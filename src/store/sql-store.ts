@@ -18,6 +18,7 @@ import type { SqliteFileIdentity } from './sql/sqlite-file.ts';
 import { TransactionGuard } from './sql/transaction-guard.ts';
 import { HeraldError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { SqlWorkspaceRuleRepository } from './sql/workspace-rule-repository.ts';
 import type { Store, StoreSession } from './store.ts';
 
 /** The repositories over a database or one of its transactions. */
@@ -30,6 +31,7 @@ export function sqlSession(db: Kysely<Database>, engine: Engine, reportMalformed
     leases: new SqlLeaseRepository(db, engine),
     shards: new SqlShardRepository(db, engine),
     decisions: new SqlDecisionRepository(db),
+    workspaceRules: new SqlWorkspaceRuleRepository(db),
   };
 }
 
@@ -50,6 +52,7 @@ export class SqlStore implements Store {
   readonly leases: StoreSession['leases'];
   readonly shards: StoreSession['shards'];
   readonly decisions: StoreSession['decisions'];
+  readonly workspaceRules: StoreSession['workspaceRules'];
 
   private readonly guard = new TransactionGuard();
   /** The database for work outside transactions: it refuses queries from inside one (transaction-guard.ts). */
@@ -76,6 +79,7 @@ export class SqlStore implements Store {
     this.leases = session.leases;
     this.shards = session.shards;
     this.decisions = session.decisions;
+    this.workspaceRules = session.workspaceRules;
   }
 
   transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {

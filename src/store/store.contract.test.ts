@@ -29,6 +29,31 @@ describe.each(ENGINES)('Store on %s', (engine) => {
       expect(await store.subscriptions.get('missing')).toBeUndefined();
     });
 
+    it('round-trips a mention, with and without its rule', async () => {
+      const { store } = await openTemporary();
+      const withRule = subscriptionRecord('with-rule', { mention: { roleId: '123456789012345678', roleName: 'releases', rule: 'title:release' } });
+      const everyItem = subscriptionRecord('every-item', { mention: { roleId: 'S0123ABC', roleName: 'oncall' } });
+      await store.subscriptions.put(withRule);
+      await store.subscriptions.put(everyItem);
+      expect(await store.subscriptions.get('with-rule')).toStrictEqual(withRule);
+      expect(await store.subscriptions.get('every-item')).toStrictEqual(everyItem);
+    });
+
+    it("changes a subscription's rule and mention in place, keeping its state and its deliveries", async () => {
+      const { store } = await openTemporary();
+      const original = subscriptionRecord('s', { paused: true, pausedReason: 'by hand', skipItemIds: ['urn:1'] });
+      await store.subscriptions.put(original);
+      await store.deliveries.add([deliveryRecord('d1', original)]);
+      const mention = { roleId: '223456789012345678', roleName: 'news', rule: 'kafka' };
+      expect(await store.subscriptions.setRule('s', '-sponsored')).toStrictEqual({ ...original, rule: '-sponsored' });
+      expect(await store.subscriptions.setMention('s', mention)).toStrictEqual({ ...original, rule: '-sponsored', mention });
+      expect(await store.subscriptions.setMention('s', undefined)).toStrictEqual({ ...original, rule: '-sponsored' });
+      expect(await store.subscriptions.get('s')).toStrictEqual({ ...original, rule: '-sponsored' });
+      expect((await store.deliveries.list({ subscriptionId: 's' })).map((delivery) => [delivery.id, delivery.state])).toEqual([['d1', 'parked']]);
+      expect(await store.subscriptions.setRule('missing', 'x')).toBeUndefined();
+      expect(await store.subscriptions.setMention('missing', mention)).toBeUndefined();
+    });
+
     it('replaces a subscription put again under its id', async () => {
       const { store } = await openTemporary();
       await store.subscriptions.put(subscriptionRecord('s', { skipItemIds: ['a'] }));
@@ -130,6 +155,38 @@ describe.each(ENGINES)('Store on %s', (engine) => {
       expect((await store.subscriptions.listByFeed('https://moved.test/feed')).map((s) => s.id)).toEqual(['a', 'b']);
       expect((await store.leases.claimDueFeeds('w', T0, 10, 1000)).sort()).toEqual(['https://moved.test/feed', 'https://unrelated.test/feed']);
       expect(await store.subscriptions.moveFeed('https://nobody.test/feed', FEED)).toBe(0);
+    });
+  });
+
+  describe('workspace rules', () => {
+    it('keeps one rule per platform and workspace, replaces it when set again, and deletes it', async () => {
+      const { store } = await openTemporary();
+      const discord = { platform: 'discord', workspaceId: 'guild-1', rule: '-sponsored', setBy: 'user-1', setAt: T0.toISOString() } as const;
+      const slack = { platform: 'slack', workspaceId: 'guild-1', rule: '-category:jobs', setBy: 'U1', setAt: at(1000).toISOString() } as const;
+      expect(await store.workspaceRules.get('discord', 'guild-1')).toBeUndefined();
+      await store.workspaceRules.put(discord);
+      await store.workspaceRules.put(slack);
+      expect(await store.workspaceRules.get('discord', 'guild-1')).toStrictEqual(discord);
+      expect(await store.workspaceRules.get('slack', 'guild-1')).toStrictEqual(slack);
+      const replaced = { ...discord, rule: '-sponsored -category:jobs', setBy: 'user-2', setAt: at(2000).toISOString() };
+      await store.workspaceRules.put(replaced);
+      expect(await store.workspaceRules.get('discord', 'guild-1')).toStrictEqual(replaced);
+      expect(await store.workspaceRules.delete('discord', 'guild-1')).toBe(true);
+      expect(await store.workspaceRules.delete('discord', 'guild-1')).toBe(false);
+      expect(await store.workspaceRules.get('discord', 'guild-1')).toBeUndefined();
+      expect(await store.workspaceRules.get('slack', 'guild-1')).toStrictEqual(slack);
+    });
+
+    it('commits a workspace rule with its transaction, or not at all', async () => {
+      const { store } = await openTemporary();
+      const rule = { platform: 'discord', workspaceId: 'g', rule: '-x', setBy: 'u', setAt: T0.toISOString() } as const;
+      await expect(store.transaction(async (session) => {
+        await session.workspaceRules.put(rule);
+        throw new Error('abandoned');
+      })).rejects.toThrow('abandoned');
+      expect(await store.workspaceRules.get('discord', 'g')).toBeUndefined();
+      await store.transaction((session) => session.workspaceRules.put(rule));
+      expect(await store.workspaceRules.get('discord', 'g')).toStrictEqual(rule);
     });
   });
 

@@ -8,7 +8,7 @@
  *   is not renewed expires and another owner may claim the row. PostgreSQL claims with SKIP LOCKED.
  * - Times are `Date`s passed in by the caller (the clock is the caller's, so tests can move it).
  */
-import type { Delivery, DeliveryState, FeedState, ItemDecision, Platform, SeenItemRecord, SeenSet, StoredDelivery, Subscription } from './records.ts';
+import type { Delivery, DeliveryState, FeedState, ItemDecision, Mention, Platform, SeenItemRecord, SeenSet, StoredDelivery, Subscription, WorkspaceRule } from './records.ts';
 
 export interface SubscriptionRepository {
   get(id: string): Promise<Subscription | undefined>;
@@ -24,9 +24,22 @@ export interface SubscriptionRepository {
   listConfigured(): Promise<Subscription[]>;
   /** Pauses (with a reason) or resumes; pausing parks its pending deliveries, resuming makes them due again. */
   setPaused(id: string, paused: boolean, reason: string | undefined, now: Date): Promise<Subscription | undefined>;
+  /** Changes only its rule: its creation time, pause, skipped items and deliveries stay. */
+  setRule(id: string, rule: string): Promise<Subscription | undefined>;
+  /** Sets (or, with undefined, removes) whom its posts ping; nothing else changes. */
+  setMention(id: string, mention: Mention | undefined): Promise<Subscription | undefined>;
   /** Points every subscription of `from` at `to` (a feed that moved for good); returns how many moved. */
   moveFeed(from: string, to: string): Promise<number>;
   count(): Promise<number>;
+}
+
+/** The admin layer: one rule per Discord server or Slack workspace that every subscription there obeys. */
+export interface WorkspaceRuleRepository {
+  get(platform: Platform, workspaceId: string): Promise<WorkspaceRule | undefined>;
+  /** Inserts or replaces the workspace's rule. */
+  put(rule: WorkspaceRule): Promise<void>;
+  /** False when the workspace had none. */
+  delete(platform: Platform, workspaceId: string): Promise<boolean>;
 }
 
 export interface FeedRepository {
@@ -172,6 +185,7 @@ export interface StoreSession {
   readonly leases: LeaseRepository;
   readonly shards: ShardRepository;
   readonly decisions: DecisionRepository;
+  readonly workspaceRules: WorkspaceRuleRepository;
 }
 
 export interface Store extends StoreSession {

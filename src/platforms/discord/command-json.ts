@@ -28,10 +28,8 @@ function toOptionJson(option: OptionDefinition) {
   if (option.type === 'channel') {
     return { ...common, type: ApplicationCommandOptionType.Channel as const, channel_types: [ChannelType.GuildText as const, ChannelType.GuildAnnouncement as const] };
   }
-  return {
-    ...common,
-    type: ApplicationCommandOptionType.String as const,
-    ...(option.maxLength === undefined ? {} : { max_length: option.maxLength }),
-    ...(option.autocomplete === undefined ? {} : { autocomplete: true }),
-  };
+  if (option.type === 'role') return { ...common, type: ApplicationCommandOptionType.Role as const };
+  const string = { ...common, type: ApplicationCommandOptionType.String as const, ...(option.maxLength === undefined ? {} : { max_length: option.maxLength }) };
+  if (option.choices !== undefined) return { ...string, choices: option.choices.map((choice) => ({ name: choice, value: choice })) };
+  return { ...string, ...(option.autocomplete === undefined ? {} : { autocomplete: true as const }) };
 }

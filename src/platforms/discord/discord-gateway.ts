@@ -10,6 +10,8 @@ import type { CommandGroupDefinition } from '../../commands/definition.ts';
 import { HeraldError, messageOf } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
+import type { WorkspaceRules } from '../../services/workspace-rules.ts';
+import { DiscordRoles } from './discord-roles.ts';
 import type { ShardRepository } from '../../store/store.ts';
 import { normaliseApiBase, watchRateLimits } from './discord-rest.ts';
 import { handleInteraction } from './handle-interaction.ts';
@@ -26,6 +28,7 @@ export interface DiscordGatewayOptions {
   readonly guildId?: string;
   readonly groups: readonly CommandGroupDefinition[];
   readonly subscriptions: SubscriptionService;
+  readonly workspaceRules: WorkspaceRules;
   /** The process's REST client (discord-rest.ts): commands are registered and /gateway/bot is read with it. */
   readonly rest: REST;
   readonly shards: ShardRepository;
@@ -118,7 +121,8 @@ export class DiscordGateway {
     });
     this.clients.set(shardId, client);
     const log = options.log.child({ shard: shardId });
-    client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, { groups: options.groups, subscriptions: options.subscriptions, log }));
+    const roles = new DiscordRoles(options.rest);
+    client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, { groups: options.groups, subscriptions: options.subscriptions, workspaceRules: options.workspaceRules, roles, log }));
     client.on(Events.Error, (error) => log.error('Discord client error', { error }));
     client.on(Events.Warn, (message) => log.warn('Discord client warning', { message }));
     watchRateLimits(client.rest, { log, onRateLimited: options.onRateLimited });

@@ -9,6 +9,7 @@ import type { Reply } from '../../commands/reply.ts';
 import type { Message } from '../../format/message.ts';
 import type { MessageSender, SendOutcome } from '../../delivery/message-sender.ts';
 import type { Subscription } from '../../store/records.ts';
+import { DiscordRoles } from './discord-roles.ts';
 import { renderDiscordMessage } from './render.ts';
 import { renderDiscordReply } from './render-reply.ts';
 import { messageOf } from '../../errors.ts';
@@ -26,11 +27,15 @@ const DISCORD_USER_ID = /^\d{17,20}$/;
 export class DiscordSender implements MessageSender {
   readonly platform = 'discord' as const;
 
-  constructor(private readonly rest: REST) {}
+  readonly roles: DiscordRoles;
+
+  constructor(private readonly rest: REST) {
+    this.roles = new DiscordRoles(rest);
+  }
 
   async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
     try {
-      await this.rest.post(Routes.channelMessages(channelId), { body: renderDiscordMessage(message, { nonce }) });
+      await this.rest.post(Routes.channelMessages(channelId), { body: renderDiscordMessage(message, { nonce, ...(message.mentionRoleId === undefined ? {} : { mentionRoleId: message.mentionRoleId }) }) });
       return { kind: 'sent' };
     } catch (error) {
       return outcomeOf(error);

@@ -5,16 +5,20 @@
  */
 import { MessageFlags, PermissionFlagsBits } from 'discord.js';
 import type { AutocompleteInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
-import type { CommandContext, CommandGroupDefinition, OptionValues } from '../../commands/definition.ts';
+import type { CommandContext, CommandGroupDefinition, OptionValues, RoleDirectory } from '../../commands/definition.ts';
 import { runCommand } from '../../commands/run-command.ts';
 import type { Logger } from '../../log.ts';
 import { truncateText } from '../../format/truncate.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
+import type { WorkspaceRules } from '../../services/workspace-rules.ts';
 import { renderDiscordReply } from './render-reply.ts';
 
 export interface InteractionDependencies {
   readonly groups: readonly CommandGroupDefinition[];
   readonly subscriptions: SubscriptionService;
+  readonly workspaceRules: WorkspaceRules;
+  /** The server's roles, for /feed mention. */
+  readonly roles: RoleDirectory;
   readonly log: Logger;
 }
 
@@ -46,6 +50,9 @@ async function handleCommand(interaction: ChatInputCommandInteraction, deps: Int
     if (option.type === 'channel') {
       const channel = interaction.options.getChannel(option.name, false);
       if (channel) options[option.name] = { id: channel.id, name: channel.name ?? undefined };
+    } else if (option.type === 'role') {
+      const role = interaction.options.getRole(option.name, false);
+      if (role) options[option.name] = { kind: 'role', id: role.id, name: role.name };
     } else {
       const value = interaction.options.getString(option.name, false);
       if (value !== null) options[option.name] = value;
@@ -56,7 +63,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, deps: Int
     workspaceId: interaction.guildId,
     userId: interaction.user.id,
     channel: { id: interaction.channelId, name: interaction.channel && 'name' in interaction.channel ? (interaction.channel.name ?? undefined) : undefined },
-    services: { subscriptions: deps.subscriptions },
+    services: { subscriptions: deps.subscriptions, workspaceRules: deps.workspaceRules, roles: deps.roles },
     log: deps.log,
   };
   const canManage = interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild);

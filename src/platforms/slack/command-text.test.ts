@@ -112,10 +112,10 @@ describe('parseSlashCommandText', () => {
     });
 
     it('suggests the subcommand meant', () => {
-      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume, why, export and help.');
+      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention and help.');
       expect(errorOf('rem abc')).toContain('Did you mean `/feed remove`?');
       expect(errorOf('hlep')).toContain('Did you mean `/feed help`?');
-      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume, why, export and help.');
+      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention and help.');
       expect(parse('<#C1|x>')).toEqual({ error: expect.stringContaining('Unknown subcommand `#x`'), subcommand: undefined });
     });
 
@@ -160,5 +160,26 @@ describe('parseSlashCommandText', () => {
     it('refuses a definition whose free text is not last', () => {
       expect(() => parseSlashCommandText(group, 'broken x')).toThrow('free-text option text must be the last option');
     });
+  });
+});
+
+describe('parseSlashCommandText for /feed rules and /feed mention', () => {
+  const parse = (text: string) => parseSlashCommandText(feedCommand, text);
+
+  it('reads `rules set <rule>` as the action and the rest of the line, and `rules` alone as show', () => {
+    expect(parse('rules set -sponsored -category:jobs')).toMatchObject({ kind: 'command', options: { action: 'set', rule: '-sponsored -category:jobs' } });
+    expect(parse('rules')).toMatchObject({ kind: 'command', options: {} });
+    expect(parse('rules frobnicate')).toMatchObject({ kind: 'usage-error', message: '`frobnicate` is not one of `show`, `set`, `clear`.' });
+  });
+
+  it('reads a picked user group with its id, a typed handle without, and the rule after `when`', () => {
+    expect(parse('mention abc123 <!subteam^S0123|@releases> when title:release -beta')).toMatchObject({
+      kind: 'command', options: { subscription: 'abc123', role: { kind: 'role', id: 'S0123', name: 'releases' }, when: 'title:release -beta' },
+    });
+    expect(parse('mention abc123 @oncall')).toMatchObject({ kind: 'command', options: { role: { kind: 'role', name: 'oncall' } } });
+    const cleared = parse('mention abc123');
+    expect(cleared).toMatchObject({ kind: 'command', options: { subscription: 'abc123' } });
+    expect(cleared.kind === 'command' && 'role' in cleared.options).toBe(false);
+    expect(parse('mention abc123 when kafka')).toMatchObject({ kind: 'command', options: { when: 'kafka' } });
   });
 });

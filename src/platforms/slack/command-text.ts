@@ -10,7 +10,7 @@
  * of a message are commands or typed text, for errorReply to show as code. A usage error names the subcommand when
  * it is known, so the caller can show that subcommand's usage with it.
  */
-import type { ChannelRef, CommandGroupDefinition, OptionDefinition, OptionValues, SubcommandDefinition } from '../../commands/definition.ts';
+import type { ChannelRef, CommandGroupDefinition, OptionDefinition, OptionValues, RoleRef, SubcommandDefinition } from '../../commands/definition.ts';
 import { countEdits } from '../../text/edit-distance.ts';
 import { HELP_SYNTAX, optionPlaceholder } from './usage.ts';
 
@@ -25,7 +25,7 @@ type Piece =
   | { readonly kind: 'space'; readonly text: string }
   | { readonly kind: 'link'; readonly url: string; readonly label?: string }
   | { readonly kind: 'channel'; readonly id: string; readonly name?: string }
-  | { readonly kind: 'mention'; readonly shown: string };
+  | { readonly kind: 'mention'; readonly shown: string; readonly userGroupId?: string };
 
 /** Pieces between whitespace; `from` is where the word starts in the piece list, to take the rest of the line. */
 interface Word {
@@ -67,10 +67,30 @@ function parseOptions(group: CommandGroupDefinition, subcommand: SubcommandDefin
     throw new Error(`/${group.name} ${subcommand.name}: free-text option ${subcommand.options[freeTextAt]!.name} must be the last option`);
   }
   const refuse = (message: string): ParsedCommandText => ({ kind: 'usage-error', message, subcommand });
-  const values: Record<string, string | ChannelRef> = {};
+  const values: Record<string, string | ChannelRef | RoleRef> = {};
   let next = 0;
-  for (const option of subcommand.options) {
-    const word = words[next];
+  for (const [position, option] of subcommand.options.entries()) {
+    let word = words[next];
+    if (option.introducedByName) {
+      if (word === undefined || shownText(word.pieces).toLowerCase() !== option.name) {
+        if (option.required) return refuse(missingOption(option));
+        continue;
+      }
+      next += 1;
+      word = words[next];
+      if (word === undefined) return refuse(missingOption(option));
+    }
+    if (option.type === 'role') {
+      // A later option's own name (`when`) is not a role: this one was left out.
+      const introducesLater = word !== undefined && subcommand.options.slice(position + 1).some((later) => later.introducedByName && later.name === shownText(word!.pieces).toLowerCase());
+      if (word === undefined || introducesLater) {
+        if (option.required) return refuse(missingOption(option));
+        continue;
+      }
+      values[option.name] = roleOf(word);
+      next += 1;
+      continue;
+    }
     if (option.type === 'channel') {
       const channel = word === undefined ? undefined : channelOf(word);
       if (channel !== undefined) {
@@ -91,6 +111,9 @@ function parseOptions(group: CommandGroupDefinition, subcommand: SubcommandDefin
     if (!option.freeText && channelOf(word) !== undefined) return refuse(`${optionPlaceholder(option)} goes here, not a channel (${shownText(word.pieces)}).`);
     if (option.freeText && rest.some((piece) => piece.kind === 'channel')) return refuse(misplacedChannel(group, subcommand));
     const value = option.freeText ? straightenQuotes(shownText(rest)).trim() : wordValue(word);
+    if (option.choices !== undefined && !option.choices.includes(value.toLowerCase())) {
+      return refuse(`${quoted(value)} is not one of ${option.choices.map((choice) => `\`${choice}\``).join(', ')}.`);
+    }
     if (option.maxLength !== undefined && value.length > option.maxLength) {
       return refuse(`The ${option.name} is too long: ${value.length} characters, at most ${option.maxLength}.`);
     }
@@ -152,6 +175,7 @@ function readReference(inner: string): Piece {
   const label = bar === -1 || bar === inner.length - 1 ? undefined : decodeEntities(inner.slice(bar + 1));
   if (target.startsWith('#')) return { kind: 'channel', id: target.slice(1), ...(label === undefined ? {} : { name: label }) };
   if (target.startsWith('@')) return { kind: 'mention', shown: `@${label ?? target.slice(1)}` };
+  if (target.startsWith('!subteam^')) return { kind: 'mention', shown: label ?? `@${target.slice(9)}`, userGroupId: target.slice(9) };
   if (target.startsWith('!')) return { kind: 'mention', shown: label ?? `@${target.slice(1).split('^')[0]}` };
   return { kind: 'link', url: decodeEntities(target), ...(label === undefined ? {} : { label }) };
 }
@@ -170,6 +194,15 @@ function groupWords(pieces: readonly Piece[]): Word[] {
     }
   });
   return words;
+}
+
+/** A user group picked from Slack's list arrives with its id; a typed @handle (or `none`) has only its name. */
+function roleOf(word: Word): RoleRef {
+  const [piece, ...others] = word.pieces;
+  if (piece?.kind === 'mention' && piece.userGroupId !== undefined && others.length === 0) {
+    return { kind: 'role', id: piece.userGroupId, name: piece.shown.replace(/^@/u, '') };
+  }
+  return { kind: 'role', name: shownText(word.pieces).replace(/^@/u, '') };
 }
 
 function channelOf(word: Word): ChannelRef | undefined {

@@ -4,6 +4,7 @@ import { stringOption } from '../../commands/definition.ts';
 import { reply } from '../../commands/reply.ts';
 import { HeraldError } from '../../errors.ts';
 import { createSilentLogger } from '../../log.ts';
+import type { WorkspaceRules } from '../../services/workspace-rules.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
 import { handleSlashCommand } from './handle-slash-command.ts';
 import type { SlackReplyPayload } from './render-reply.ts';
@@ -56,6 +57,8 @@ async function slash(text: string, options: { admin?: boolean | 'fails'; ackDead
     {
       groups: [group],
       subscriptions: {} as SubscriptionService,
+      workspaceRules: {} as WorkspaceRules,
+      roles: { list: async () => [] },
       canManage: async () => {
         if (options.admin === 'fails') throw new HeraldError('slack-users-info', 'users.info failed', { userMessage: 'Herald could not check your role.' });
         return options.admin ?? true;

@@ -5,13 +5,15 @@
  * response_url when done; anything else is answered in the acknowledgement itself unless it runs late, in which
  * case it is deferred the same way. Every answer is ephemeral and escaped, so it pings nobody.
  */
-import type { CommandContext, CommandGroupDefinition } from '../../commands/definition.ts';
+import { requiredPermission } from '../../commands/definition.ts';
+import type { CommandContext, CommandGroupDefinition, RoleDirectory } from '../../commands/definition.ts';
 import { errorReply, reply } from '../../commands/reply.ts';
 import type { Reply, ReplyAttachment } from '../../commands/reply.ts';
 import { runCommand } from '../../commands/run-command.ts';
 import { messageOf, userMessageOf } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
+import type { WorkspaceRules } from '../../services/workspace-rules.ts';
 import { parseSlashCommandText } from './command-text.ts';
 import type { ParsedCommandText } from './command-text.ts';
 import { renderSlackReply } from './render-reply.ts';
@@ -40,6 +42,9 @@ export interface SlashCommandAnswer {
 export interface SlashCommandDependencies {
   readonly groups: readonly CommandGroupDefinition[];
   readonly subscriptions: SubscriptionService;
+  readonly workspaceRules: WorkspaceRules;
+  /** The workspace's user groups, for /feed mention. */
+  readonly roles: RoleDirectory;
   readonly canManage: (teamId: string, userId: string) => Promise<boolean>;
   readonly log: Logger;
   /** How long a quick subcommand may run before it is deferred; well inside Slack's 3 seconds. */
@@ -84,11 +89,11 @@ async function run(input: SlashCommandInput, group: CommandGroupDefinition, pars
     workspaceId: input.team_id,
     userId: input.user_id,
     channel: { id: input.channel_id, name: input.channel_name },
-    services: { subscriptions: deps.subscriptions },
+    services: { subscriptions: deps.subscriptions, workspaceRules: deps.workspaceRules, roles: deps.roles },
     log: deps.log,
   };
   try {
-    const canManage = parsed.subcommand.permission === 'manage' ? await deps.canManage(input.team_id, input.user_id) : false;
+    const canManage = requiredPermission(parsed.subcommand, parsed.options) === 'manage' ? await deps.canManage(input.team_id, input.user_id) : false;
     return await runCommand(deps.groups, { group: group.name, subcommand: parsed.subcommand.name, options: parsed.options, canManage }, context);
   } catch (error) {
     deps.log.warn('could not run a Slack command', { command: `/${group.name} ${parsed.subcommand.name}`, user: input.user_id, error: messageOf(error) });

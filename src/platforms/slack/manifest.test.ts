@@ -20,7 +20,7 @@ describe('slackManifestYaml', () => {
     expect(manifest.features.slash_commands).toEqual([
       { command: '/feed', description: feed.description, usage_hint: slackUsageHint(feed), should_escape: true },
     ]);
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'chat:write.public', 'users:read', 'channels:history', 'groups:history', 'files:write']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'chat:write.public', 'users:read', 'channels:history', 'groups:history', 'files:write', 'usergroups:read']);
     expect(manifest.settings).toEqual({ org_deploy_enabled: false, socket_mode_enabled: true, token_rotation_enabled: false });
     expect(manifest.features.bot_user).toEqual({ display_name: 'Herald', always_online: true });
     expect(manifest.display_information.name).toBe('Herald');
@@ -73,7 +73,7 @@ describe('slackUsageHint', () => {
     const few: CommandGroupDefinition = { ...feed, subcommands: feed.subcommands.slice(0, 6) };
     const hint = slackUsageHint(few);
     expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | help [subcommand]');
-    expect(slackUsageHint(feed)).toBe('add | list | remove | preview | pause | resume | why | export | help');
+    expect(slackUsageHint(feed)).toBe('add | list | remove | preview | pause | resume | why | export | filter | rules | mention | help');
     const help = replyToPlainText(slackUsage(feed));
     for (const part of hint.split(' | ')) expect(help).toContain(`/feed ${part}`);
   });

@@ -43,9 +43,11 @@ export const SLACK_MANIFEST_LIMITS = {
  * commands: receive slash commands; chat:write and chat:write.public: post items, also in channels Herald was not
  * invited to; users:read: users.info, to tell whether the person running a managing command is an admin;
  * channels:history and groups:history: after a crash mid-post, look in the channel for that post (Slack has no
- * idempotency key) before posting it again; files:write: /feed export shares its OPML file in the channel.
+ * idempotency key) before posting it again; files:write: /feed export shares its OPML file in the channel;
+ * usergroups:read: usergroups.list, to check the user group /feed mention pings exists, when it is set and before
+ * each post that pings it.
  */
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'channels:history', 'groups:history', 'files:write'] as const;
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'channels:history', 'groups:history', 'files:write', 'usergroups:read'] as const;
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 

@@ -72,9 +72,12 @@ export function renderSlackMessage(message: Message): SlackMessagePayload {
   const image = imageAccessory(message);
   if (image !== undefined) section.accessory = image;
   const context = contextText(message);
+  const blocks: SlackBlock[] = context === '' ? [section] : [section, { type: 'context', elements: [mrkdwn(context)] }];
+  // The subscription's user group, the one mention Herald makes: its own block and the start of the notification text.
+  const mention = userGroupMention(message.mentionRoleId);
   return {
-    text: fallbackText(message),
-    blocks: context === '' ? [section] : [section, { type: 'context', elements: [mrkdwn(context)] }],
+    text: mention === undefined ? fallbackText(message) : `${mention} ${fallbackText(message, SLACK_LIMITS.fallbackText - mention.length - 1)}`,
+    blocks: mention === undefined ? blocks : [{ type: 'section', text: mrkdwn(mention) }, ...blocks],
     unfurl_links: false,
     unfurl_media: false,
     link_names: false,
@@ -136,11 +139,17 @@ function dateToken(date: Date): string[] {
 }
 
 /** "title — url", or the title alone when there is no link or it would crowd the title out. */
-function fallbackText(message: Message): string {
-  const max = SLACK_LIMITS.fallbackText;
+function fallbackText(message: Message, max: number = SLACK_LIMITS.fallbackText): string {
   const link = message.url !== undefined && /^https?:\/\//iu.test(message.url) ? FALLBACK_SEPARATOR + escapeSlackText(message.url) : '';
   if (link !== '' && link.length <= max / 2) return fitText(message.title, max - link.length, escapeMrkdwn) + link;
   return fitText(message.title, max, escapeMrkdwn);
+}
+
+/** Slack user group ids are S followed by capitals and digits; anything else is not a mention Herald makes. */
+const USER_GROUP_ID = /^S[A-Z0-9]{2,30}$/u;
+
+function userGroupMention(id: string | undefined): string | undefined {
+  return id !== undefined && USER_GROUP_ID.test(id) ? `<!subteam^${id}>` : undefined;
 }
 
 function mrkdwn(text: string): SlackMrkdwnText {

@@ -11,6 +11,8 @@ import type { CommandGroupDefinition } from '../../commands/definition.ts';
 import { HeraldError, messageOf } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { SubscriptionService } from '../../services/subscription-service.ts';
+import type { WorkspaceRules } from '../../services/workspace-rules.ts';
+import { SlackUserGroups } from './slack-user-groups.ts';
 import { handleSlashCommand } from './handle-slash-command.ts';
 import { SLACK_EVENTS_PATH } from './manifest.ts';
 import { SlackAdmins } from './slack-admins.ts';
@@ -30,6 +32,7 @@ export interface SlackAdapterOptions {
   readonly admins: readonly string[];
   readonly groups: readonly CommandGroupDefinition[];
   readonly subscriptions: SubscriptionService;
+  readonly workspaceRules: WorkspaceRules;
   /** Where admin checks are remembered for a minute. */
   readonly cache: Cache;
   readonly log: Logger;
@@ -81,6 +84,7 @@ export class SlackAdapter {
     }
 
     const admins = new SlackAdmins(this.app.client, options.admins, options.cache);
+    const userGroups = new SlackUserGroups(this.app.client);
     for (const group of options.groups) {
       this.app.command(`/${group.name}`, async ({ command, ack, respond }) => {
         await handleSlashCommand(
@@ -92,7 +96,7 @@ export class SlackAdapter {
               await this.app.client.filesUploadV2({ channel_id: command.channel_id, file: Buffer.from(file.content, 'utf8'), filename: file.filename, title: file.filename });
             },
           },
-          { groups: options.groups, subscriptions: options.subscriptions, canManage: (team, user) => admins.canManage(team, user), log },
+          { groups: options.groups, subscriptions: options.subscriptions, workspaceRules: options.workspaceRules, roles: userGroups, canManage: (team, user) => admins.canManage(team, user), log },
         );
       });
     }

@@ -12,6 +12,7 @@ import type { Message } from '../../format/message.ts';
 import type { Subscription } from '../../store/records.ts';
 import { renderSlackMessage } from './render-message.ts';
 import { renderSlackReply } from './render-reply.ts';
+import { SlackUserGroups } from './slack-user-groups.ts';
 
 /** Slack errors meaning this channel will not take posts until somebody acts, with what to tell them. */
 const LOST_CHANNEL_REASONS: Readonly<Record<string, string>> = {
@@ -44,7 +45,11 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 30_000;
 export class SlackSender implements MessageSender {
   readonly platform = 'slack' as const;
 
-  constructor(private readonly client: webApi.WebClient) {}
+  readonly roles: SlackUserGroups;
+
+  constructor(private readonly client: webApi.WebClient) {
+    this.roles = new SlackUserGroups(client);
+  }
 
   async send(channelId: string, message: Message, nonce: string): Promise<SendOutcome> {
     try {

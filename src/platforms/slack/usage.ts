@@ -10,9 +10,14 @@ import type { Line, Reply } from '../../commands/reply.ts';
 /** `help` is not a subcommand of any definition: Slack's one text box needs it, Discord shows options itself. */
 export const HELP_SYNTAX = 'help [subcommand]';
 
-/** `<name>` required, `[name]` optional, `[#name]` a channel, `[name...]` free text taking the rest of the line. */
+/**
+ * `<name>` required, `[name]` optional, `[#name]` a channel, `[@name]` a user group, `[a|b]` one of its choices,
+ * `[name...]` free text taking the rest of the line, `[when rule...]` an option typed after its own name.
+ */
 export function optionPlaceholder(option: OptionDefinition): string {
-  const name = option.type === 'channel' ? `#${option.name}` : option.freeText ? `${option.name}...` : option.name;
+  const base = option.type === 'channel' ? `#${option.name}` : option.type === 'role' ? `@${option.name}` : option.choices !== undefined ? option.choices.join('|') : option.name;
+  const free = option.freeText ? `${option.introducedByName ? 'rule' : base}...` : base;
+  const name = option.introducedByName ? `${option.name} ${free}` : free;
   return option.required ? `<${name}>` : `[${name}]`;
 }
 

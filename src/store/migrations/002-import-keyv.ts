@@ -5,13 +5,17 @@
  * backup. Records that fail validation, or that the store refuses (a time that is not one), are skipped and
  * reported. Nothing to do on PostgreSQL or a new file.
  *
- * It writes through the repositories of schema 001; a later migration that changes these tables must give this
- * one its own statements for the schema it ran on.
+ * It writes subscriptions with its own statement for schema 001, and the rest through the repositories, whose
+ * tables no later migration has changed in a way this import would notice; one that does must give it its own
+ * statements too.
  */
 import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import type { Database, Engine } from '../sql/database.ts';
 import { sqlSession } from '../sql-store.ts';
+import { jsonOrNull, millisOf } from '../sql/columns.ts';
+import { ensureFeedRow } from '../sql/feed-repository.ts';
+import type { Subscription } from '../records.ts';
 import { HeraldError } from '../../errors.ts';
 import { legacyFeedKey, readLegacyRecords } from './keyv-legacy-records.ts';
 import type { KeyvRow, SkippedRecord } from './keyv-legacy-records.ts';
@@ -37,7 +41,7 @@ export function importKeyvStore(engine: Engine, onImported: (report: LegacyImpor
       const skipped = [...records.skipped];
       const each = <T>(items: readonly T[], keyOf: (item: T) => string, write: (item: T) => Promise<void>) => writeEach(items, keyOf, write, skipped);
       const report: LegacyImportReport = {
-        subscriptions: await each(records.subscriptions, ({ id }) => `herald:subscription:${id}`, (subscription) => session.subscriptions.put(subscription)),
+        subscriptions: await each(records.subscriptions, ({ id }) => `herald:subscription:${id}`, (subscription) => insertSubscription(db as Kysely<Database>, subscription)),
         feeds: await each(records.feeds, ({ url }) => `herald:feed:${legacyFeedKey(url)}`, (feed) => session.feeds.save(feed)),
         seenSets: await each(records.seenSets, ({ feedUrl }) => `herald:seen:${legacyFeedKey(feedUrl)}`, ({ feedUrl, seen }) => session.seen.save(feedUrl, seen)),
         deliveries: await each(records.deliveries, ({ id }) => `herald:outbox:${id}`, (delivery) => session.deliveries.add([delivery])),
@@ -47,6 +51,30 @@ export function importKeyvStore(engine: Engine, onImported: (report: LegacyImpor
       onImported(report);
     },
   };
+}
+
+/** A subscription in schema 001's columns: the repository writes columns later migrations added, which do not exist yet. */
+async function insertSubscription(db: Kysely<Database>, subscription: Subscription): Promise<void> {
+  await db
+    .insertInto('subscriptions')
+    .values({
+      id: subscription.id,
+      platform: subscription.platform,
+      workspace_id: subscription.workspaceId,
+      channel_id: subscription.channelId,
+      channel_name: subscription.channelName ?? null,
+      feed_url: subscription.feedUrl,
+      feed_title: subscription.feedTitle,
+      rule: subscription.rule,
+      created_at: millisOf(subscription.createdAt, `subscription ${subscription.id} createdAt`),
+      created_by: subscription.createdBy,
+      paused: subscription.paused ? 1 : 0,
+      paused_reason: subscription.pausedReason ?? null,
+      skip_item_ids: jsonOrNull(subscription.skipItemIds),
+    } as never)
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .execute();
+  await ensureFeedRow(db, subscription.feedUrl);
 }
 
 /** Writes each item; one the store refuses as invalid is skipped under its Keyv key. Returns how many were written. */

@@ -24,6 +24,18 @@ export interface SubscriptionsTable {
   /** 'config' for a config-file subscription, null for one made in chat (migration 009). */
   source: string | null;
   interval_seconds: number | null;
+  /** The role or user group /feed mention pings, its name when set, and the rule an item must also match (migration 007). */
+  mention_role_id: string | null;
+  mention_role_name: string | null;
+  mention_rule: string | null;
+}
+
+export interface WorkspaceRulesTable {
+  platform: string;
+  workspace_id: string;
+  rule: string;
+  set_by: string;
+  set_at: number;
 }
 
 export interface FeedsTable {
@@ -133,6 +145,7 @@ export interface Database {
   gateway_identify: GatewayIdentifyTable;
   seen_item_records: SeenItemRecordsTable;
   item_decisions: ItemDecisionsTable;
+  workspace_rules: WorkspaceRulesTable;
 }
 
 /** A connection or a transaction on the schema, and which engine it talks to. */

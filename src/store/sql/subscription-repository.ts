@@ -1,7 +1,7 @@
 /** Subscriptions in the `subscriptions` table; a subscription's feed always has a `feeds` row to be polled by. */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { subscriptionSchema } from '../records.ts';
-import type { Platform, Subscription } from '../records.ts';
+import type { Mention, Platform, Subscription } from '../records.ts';
 import type { SubscriptionRepository } from '../store.ts';
 import { atomically } from './batches.ts';
 import { markChannelsDue } from './channel-schedule.ts';
@@ -85,6 +85,16 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     });
   }
 
+  async setRule(id: string, rule: string): Promise<Subscription | undefined> {
+    const row = await this.db.updateTable('subscriptions').set({ rule }).where('id', '=', id).returningAll().executeTakeFirst();
+    return row === undefined ? undefined : subscriptionOf(row);
+  }
+
+  async setMention(id: string, mention: Mention | undefined): Promise<Subscription | undefined> {
+    const row = await this.db.updateTable('subscriptions').set(mentionColumns(mention)).where('id', '=', id).returningAll().executeTakeFirst();
+    return row === undefined ? undefined : subscriptionOf(row);
+  }
+
   moveFeed(from: string, to: string): Promise<number> {
     return atomically(this.db, async (db) => {
       const { numUpdatedRows } = await db.updateTable('subscriptions').set({ feed_url: to }).where('feed_url', '=', from).executeTakeFirstOrThrow();
@@ -99,7 +109,11 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
   }
 }
 
-function rowOf(subscription: Subscription): Insertable<SubscriptionsTable> & { id: string } {
+function mentionColumns(mention: Mention | undefined): Pick<SubscriptionsTable, 'mention_role_id' | 'mention_role_name' | 'mention_rule'> {
+  return { mention_role_id: mention?.roleId ?? null, mention_role_name: mention?.roleName ?? null, mention_rule: mention?.rule || null };
+}
+
+function rowOf(subscription: Subscription): SubscriptionsTable {
   return {
     id: subscription.id,
     platform: subscription.platform,
@@ -114,9 +128,9 @@ function rowOf(subscription: Subscription): Insertable<SubscriptionsTable> & { i
     paused: subscription.paused ? 1 : 0,
     paused_reason: subscription.pausedReason ?? null,
     skip_item_ids: jsonOrNull(subscription.skipItemIds),
-    // Written only for the config file's subscriptions: a chat one leaves them null, so the store's first
-    // migrations (002 imports the previous release's subscriptions) need no column that came later.
-    ...(subscription.source === undefined ? {} : { source: subscription.source, interval_seconds: subscription.intervalSeconds ?? null }),
+    source: subscription.source ?? null,
+    interval_seconds: subscription.intervalSeconds ?? null,
+    ...mentionColumns(subscription.mention),
   };
 }
 
@@ -140,6 +154,10 @@ function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
       skipItemIds: parseJsonColumn(row.skip_item_ids, 'skip_item_ids', origin),
       source: row.source,
       intervalSeconds: row.interval_seconds,
+      mention:
+        row.mention_role_id === null
+          ? undefined
+          : { roleId: row.mention_role_id, roleName: row.mention_role_name ?? row.mention_role_id, ...(row.mention_rule ? { rule: row.mention_rule } : {}) },
     },
     origin,
   );

@@ -208,6 +208,13 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       gateway.dispatchToGuild(guildId, 'GUILD_DELETE', { id: guildId }, INTENTS.GUILDS);
       guild.member = false;
     },
+    deleteRole(guildId, roleId) {
+      const guild = state.guilds.get(guildId);
+      const index = guild?.roles.findIndex((role) => role.id === roleId) ?? -1;
+      if (!guild || index === -1) throw new Error(`guild ${guildId} has no role ${roleId}: add it with addGuild first`);
+      guild.roles.splice(index, 1);
+      gateway.dispatchToGuild(guildId, 'GUILD_ROLE_DELETE', { guild_id: guildId, role_id: roleId }, INTENTS.GUILDS);
+    },
     setChannelAccess(channelId, access) {
       const channel = state.channels.get(channelId);
       if (!channel) throw new Error(`unknown channel ${channelId}: add it with addGuild first`);

@@ -156,6 +156,8 @@ export interface DiscordEmulator {
   addGuild(guild: GuildInput): void;
   /** The bot is removed from a guild: GUILD_DELETE is dispatched and its channels answer 403/50001. */
   removeGuild(guildId: string): void;
+  /** A member deletes one of the guild's extra roles: GET /guilds/{id}/roles no longer lists it; GUILD_ROLE_DELETE is dispatched. */
+  deleteRole(guildId: string, roleId: string): void;
   /** 'missing': deleted (404/10003); 'forbidden': visible, no SEND_MESSAGES (403/50013); 'hidden': no VIEW_CHANNEL (403/50001). */
   setChannelAccess(channelId: string, access: ChannelAccess): void;
   runCommand(input: CommandInput): Promise<InteractionReply>;

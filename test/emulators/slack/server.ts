@@ -30,7 +30,7 @@ export type {
   UserInput,
 } from './types.ts';
 
-const DEFAULT_SCOPES = ['chat:write', 'chat:write.public', 'files:write', 'commands', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
+const DEFAULT_SCOPES = ['chat:write', 'chat:write.public', 'files:write', 'commands', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'usergroups:read'];
 const DEFAULT_WAIT_MS = 5000;
 
 export async function startSlackEmulator(options: EmulatorOptions = {}): Promise<SlackEmulator> {
@@ -97,6 +97,12 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
       if (update.botIsMember !== undefined) channel.botIsMember = update.botIsMember;
     },
     addUser: (user) => void state.addUser(user),
+    addUserGroup: (group) => state.addUserGroup(group).id,
+    disableUserGroup(id) {
+      const group = state.userGroups.get(id);
+      if (!group) throw new Error(`unknown user group ${id}: add it with addUserGroup first`);
+      group.dateDelete = Math.floor(Date.now() / 1000);
+    },
     messages: (channelId) => state.messagesIn(channelId),
     waitForMessages(channelId, count, timeoutMs = DEFAULT_WAIT_MS) {
       const current = () => state.messagesIn(channelId);

@@ -26,6 +26,15 @@ export interface UserState {
   deleted: boolean;
 }
 
+/** A user group (subteam); `dateDelete` is 0 while enabled, else when it was disabled (seconds). */
+export interface UserGroupState {
+  id: string;
+  handle: string;
+  name: string;
+  dateCreate: number;
+  dateDelete: number;
+}
+
 export interface Identity {
   botToken: string;
   appToken: string;
@@ -58,6 +67,7 @@ export class EmulatorState {
   readonly defaultUserId = 'U0TESTUSER1';
   readonly channels = new Map<string, ChannelState>();
   readonly users = new Map<string, UserState>();
+  readonly userGroups = new Map<string, UserGroupState>();
   readonly posted: PostedMessage[] = [];
   readonly calls: ApiCall[] = [];
 
@@ -98,6 +108,13 @@ export class EmulatorState {
     };
     this.users.set(user.id, user);
     return user;
+  }
+
+  addUserGroup(input: { handle: string; name?: string }): UserGroupState {
+    const id = `S0${String(this.userGroups.size + 1).padStart(8, '0')}`;
+    const group: UserGroupState = { id, handle: input.handle, name: input.name ?? input.handle, dateCreate: Math.floor(Date.now() / 1000), dateDelete: 0 };
+    this.userGroups.set(id, group);
+    return group;
   }
 
   /** A channel by id, or by name as `#name`/`name` the way chat.postMessage also accepts; deleted ones are gone. */

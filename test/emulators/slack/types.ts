@@ -184,6 +184,10 @@ export interface SlackEmulator {
   addChannel(channel: ChannelInput): void;
   updateChannel(id: string, update: ChannelUpdate): void;
   addUser(user: UserInput): void;
+  /** A user group (subteam) people can mention as @handle; returns its id (S…). */
+  addUserGroup(group: { handle: string; name?: string }): string;
+  /** Disables a user group, Slack's way of deleting one: usergroups.list leaves it out unless include_disabled. */
+  disableUserGroup(id: string): void;
   messages(channelId: string): ReadonlyArray<PostedMessage>;
   waitForMessages(channelId: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<PostedMessage>>;
   /** Files the bot shared in the channel (files.completeUploadExternal), with their bytes. */

@@ -145,6 +145,33 @@ function postMessage(params: Readonly<Record<string, unknown>>, { state }: Metho
   };
 }
 
+/** usergroups.list: the team's user groups as objs_subteam, disabled ones only with include_disabled. */
+function listUserGroups(params: Readonly<Record<string, unknown>>, { state }: MethodContext): ApiAnswer {
+  const includeDisabled = booleanParam(params.include_disabled) ?? false;
+  const groups = [...state.userGroups.values()].filter((group) => includeDisabled || group.dateDelete === 0);
+  return {
+    ok: true,
+    usergroups: groups.map((group) => ({
+      id: group.id,
+      team_id: state.identity.teamId,
+      is_usergroup: true,
+      is_external: false,
+      name: group.name,
+      handle: group.handle,
+      description: '',
+      auto_type: null,
+      created_by: state.defaultUserId,
+      updated_by: state.defaultUserId,
+      deleted_by: null,
+      date_create: group.dateCreate,
+      date_update: group.dateCreate,
+      date_delete: group.dateDelete,
+      prefs: { channels: [], groups: [] },
+      user_count: 0,
+    })),
+  };
+}
+
 export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'auth.test': {
     token: 'bot',
@@ -183,6 +210,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'chat.postMessage': { token: 'bot', scopes: ['chat:write'], handle: postMessage },
   'files.getUploadURLExternal': { token: 'bot', scopes: ['files:write'], handle: (params, context) => context.uploads.getUploadUrl(params) },
   'files.completeUploadExternal': { token: 'bot', scopes: ['files:write'], handle: (params, context) => context.uploads.complete(params, context) },
+  'usergroups.list': { token: 'bot', scopes: ['usergroups:read'], handle: listUserGroups },
   'conversations.history': { token: 'bot', scopes: ['channels:history', 'groups:history'], handle: history },
 };
 
