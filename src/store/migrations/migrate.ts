@@ -15,6 +15,7 @@ import { gatewayShardsSchema } from './003-gateway-shards.ts';
 import { searchPrecedenceRules } from './004-search-precedence.ts';
 import { deliverySendingSince } from './005-delivery-sending-since.ts';
 import { itemDecisionsSchema } from './006-item-decisions.ts';
+import { parkedBoundAndIntervalSource } from './011-parked-bound-and-interval-source.ts';
 
 export interface MigrationOutcome {
   /** What migration 002 brought over from the previous release's Keyv table, when it found one. */
@@ -40,6 +41,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
       '004-search-precedence': searchPrecedenceRules(),
       '005-delivery-sending-since': deliverySendingSince(engine),
       '006-item-decisions': itemDecisionsSchema(engine),
+      '011-parked-bound-and-interval-source': parkedBoundAndIntervalSource(),
     }),
     ...(engine === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });

@@ -21,6 +21,8 @@ export interface SubscriptionsTable {
   paused_reason: string | null;
   /** JSON array of item ids, or null. */
   skip_item_ids: string | null;
+  /** Parked deliveries dropped (oldest first) while paused, past the bound (migration 011); kept by the store alone. */
+  parked_dropped: Generated<number>;
 }
 
 export interface FeedsTable {
@@ -33,6 +35,8 @@ export interface FeedsTable {
   /** Null: due at once. */
   next_poll_at: number | null;
   min_interval_seconds: number | null;
+  /** 'ttl' | 'max-age': what set min_interval_seconds (migration 011). */
+  min_interval_source: string | null;
   consecutive_failures: number;
   last_error: string | null;
   failing_since: number | null;

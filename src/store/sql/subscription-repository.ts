@@ -53,7 +53,7 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     return atomically(this.db, async (db) => {
       const row = await db
         .updateTable('subscriptions')
-        .set({ paused: paused ? 1 : 0, paused_reason: paused ? (reason ?? null) : null })
+        .set({ paused: paused ? 1 : 0, paused_reason: paused ? (reason ?? null) : null, ...(paused ? {} : { parked_dropped: 0 }) })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
@@ -90,7 +90,8 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
   }
 }
 
-function rowOf(subscription: Subscription): SubscriptionsTable {
+/** Without parked_dropped: the store alone keeps that count, so putting a subscription again leaves it as it is. */
+function rowOf(subscription: Subscription): Omit<SubscriptionsTable, 'parked_dropped'> {
   return {
     id: subscription.id,
     platform: subscription.platform,
@@ -126,6 +127,7 @@ function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
       paused: row.paused === 1,
       pausedReason: row.paused_reason,
       skipItemIds: parseJsonColumn(row.skip_item_ids, 'skip_item_ids', origin),
+      parkedDropped: row.parked_dropped > 0 ? Number(row.parked_dropped) : undefined,
     },
     origin,
   );
