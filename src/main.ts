@@ -78,6 +78,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const clock = () => new Date();
   const subscriptions = new SubscriptionService({
     store, cache, load: loadFeed, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
+    maxParkedPerSubscription: env.maxParkedPerSubscription,
   });
 
   const senders = new Map<Platform, MessageSender>();
@@ -155,14 +156,14 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   // First to stop: Slack requests and probes end before the adapters do.
   stops.unshift(() => http.close());
 
-  const notices = new ManagerNotices(senders, log.child({ module: 'notices' }));
+  const notices = new ManagerNotices(senders, log.child({ module: 'notices' }), env.maxParkedPerSubscription);
   const activity = combineListeners([...listeners, notices]);
   const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS });
   const pollerLog = log.child({ module: 'poller' });
   const pollDependencies = {
     store, load: loadFeed, rules, log: pollerLog, activity, clock,
     allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
-    maxPostsPerPoll: env.maxPostsPerPoll,
+    maxPostsPerPoll: env.maxPostsPerPoll, maxParkedPerSubscription: env.maxParkedPerSubscription,
   };
   const poller = new PollPool({
     store, owner, clock, log: pollerLog, activity, leaseMs: DEFAULT_LEASE_MS,

@@ -90,6 +90,7 @@ const maxItemAge = z
   .default(DEFAULT_MAX_ITEM_AGE_DAYS);
 
 const maxPostsPerPoll = wholeNumber(1, 1000, 'must be a whole number from 1 to 1000').default(5);
+const maxParkedPerSubscription = wholeNumber(1, 100_000, 'must be a whole number from 1 to 100000').default(100);
 
 const logLevel = z
   .string()
@@ -148,6 +149,7 @@ const envSchema = z
     HERALD_POLL_INTERVAL: pollInterval,
     HERALD_MAX_ITEM_AGE_DAYS: maxItemAge,
     HERALD_MAX_POSTS_PER_POLL: maxPostsPerPoll,
+    HERALD_MAX_PARKED_PER_SUBSCRIPTION: maxParkedPerSubscription,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
   })
@@ -174,6 +176,8 @@ const envSchema = z
       maxItemAgeDays: raw.HERALD_MAX_ITEM_AGE_DAYS,
       /** Posts one poll makes per subscription before the rest become one summary post. */
       maxPostsPerPoll: raw.HERALD_MAX_POSTS_PER_POLL,
+      /** Deliveries a paused subscription keeps for /feed resume; past it the oldest are dropped, counted. */
+      maxParkedPerSubscription: raw.HERALD_MAX_PARKED_PER_SUBSCRIPTION,
       logLevel: raw.LOG_LEVEL,
       /** Unset: pretty on a terminal, JSON otherwise (the logger decides). */
       logFormat: raw.LOG_FORMAT,

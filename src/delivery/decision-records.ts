@@ -33,17 +33,12 @@ export function decisionRecords(
   at: Date,
 ): ItemDecision[] {
   const decidedAt = at.toISOString();
-  const records: ItemDecision[] = decisions.map((decision) => ({
-    feedUrl,
-    itemId: decision.itemId,
-    subscriptionId: decision.subscriptionId,
-    delivered: decision.deliver,
-    reason: decision.reason,
-    decidedAt,
-  }));
-  for (const subscription of subscriptions.filter((candidate) => candidate.paused)) {
-    const reason = `the subscription was paused${subscription.pausedReason === undefined ? '' : ` (${subscription.pausedReason})`}`;
-    for (const item of newItems) records.push({ feedUrl, itemId: item.id, subscriptionId: subscription.id, delivered: false, reason, decidedAt });
-  }
-  return records;
+  // Paused subscriptions are routed too (their deliveries are parked for /feed resume): their reasons say so.
+  const paused = new Map(subscriptions.filter((candidate) => candidate.paused).map((subscription) => [subscription.id, subscription]));
+  void newItems;
+  return decisions.map((decision) => {
+    const pausedOne = paused.get(decision.subscriptionId);
+    const pause = pausedOne === undefined ? '' : `; the subscription was paused${pausedOne.pausedReason === undefined ? '' : ` (${pausedOne.pausedReason})`}${decision.deliver ? ', so it is kept for /feed resume' : ''}`;
+    return { feedUrl, itemId: decision.itemId, subscriptionId: decision.subscriptionId, delivered: decision.deliver, reason: `${decision.reason}${pause}`, decidedAt };
+  });
 }

@@ -1,7 +1,8 @@
 /**
- * The router: for each new item and each active subscription of its feed, applies the subscription's rule and
- * the age limits, and returns the deliveries to write to the outbox, with every decision and its reason. A poll
- * that finds a flood of new items posts at most `maxPostsPerPoll` of them per subscription, then one summary.
+ * The router: for each new item and each subscription of its feed, applies the subscription's rule and the age
+ * limits, and returns the deliveries to write to the outbox, with every decision and its reason. A poll that finds
+ * a flood of new items posts at most `maxPostsPerPoll` of them per subscription, then one summary. Paused
+ * subscriptions are routed too: the store parks their deliveries (within its bound) for /feed resume.
  * Pure apart from the rule cache; the caller persists the deliveries before advancing the seen set.
  * With many subscriptions an item is compared only with the rules it may match (RuleCache.ruleSet, a rule
  * index), and a decision's reason is worked out only when it is read.
@@ -57,15 +58,14 @@ export function routeItems(
 ): { deliveries: Delivery[]; decisions: RoutingDecision[] } {
   const deliveries: Delivery[] = [];
   const decisions: RoutingDecision[] = [];
-  const active = subscriptions.filter((subscription) => !subscription.paused);
-  const rules = context.rules.ruleSet(active.map((subscription) => subscription.rule));
+  const rules = context.rules.ruleSet(subscriptions.map((subscription) => subscription.rule));
   const maxPosts = context.maxPostsPerPoll ?? DEFAULT_MAX_POSTS_PER_POLL;
   /** Per subscription: how many of its deliveries this poll made, and the items left out past the cap. */
   const posted = new Map<string, number>();
   const leftOut = new Map<string, Item[]>();
   for (const item of items) {
     const verdicts = rules.verdicts(ruleItemOf(item, feedTitle));
-    for (const [position, subscription] of active.entries()) {
+    for (const [position, subscription] of subscriptions.entries()) {
       const decision = decide(item, subscription, context, verdicts[position]!);
       const count = posted.get(subscription.id) ?? 0;
       const capped = decision.deliver && count >= maxPosts;
@@ -88,7 +88,7 @@ export function routeItems(
       deliveries.push(deliveryOf(subscription, item.id, toMessage(item, feedTitle), context.now));
     }
   }
-  for (const subscription of active) {
+  for (const subscription of subscriptions) {
     const omitted = leftOut.get(subscription.id);
     if (omitted !== undefined) deliveries.push(deliveryOf(subscription, `more:${omitted[0]!.id}`, summaryMessage(omitted, feedTitle, context), context.now));
   }

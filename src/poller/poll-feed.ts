@@ -35,6 +35,8 @@ export interface PollDependencies {
   readonly maxItemAgeDays: number;
   /** Posts per subscription per poll before the rest become one summary post. */
   readonly maxPostsPerPoll?: number;
+  /** Deliveries a paused subscription keeps parked (the store's default when unset). */
+  readonly maxParkedPerSubscription?: number;
   readonly clock: () => Date;
 }
 
@@ -91,7 +93,7 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
     const routed = routeItems(newness.newItems, feed.title, subscriptions, {
       now: polledAt, maxItemAgeDays: deps.maxItemAgeDays, rules: deps.rules, maxPostsPerPoll: deps.maxPostsPerPoll, feedLink: feed.link,
     });
-    await session.deliveries.add(routed.deliveries);
+    await session.deliveries.add(routed.deliveries, { maxParkedPerSubscription: deps.maxParkedPerSubscription });
     await session.decisions.record(
       seenItemRecords(url, newness.baseline ? feed.items : newness.newItems, polledAt, newness.baseline),
       decisionRecords(url, newness.newItems, subscriptions, routed.decisions, polledAt),

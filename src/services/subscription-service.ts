@@ -15,6 +15,7 @@ import { seenItemRecords } from '../delivery/decision-records.ts';
 import { ruleItemOf } from '../delivery/rule-cache.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
 import type { Cache } from '../store/cache.ts';
+import { DEFAULT_MAX_PARKED_PER_SUBSCRIPTION } from '../store/store.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import { explainItem } from './explain-item.ts';
 import type { ItemExplanation } from './explain-item.ts';
@@ -29,7 +30,17 @@ export interface SubscriptionServiceOptions {
   readonly rules: RuleCache;
   readonly allowPrivateUrls: boolean;
   readonly pollIntervalSeconds: number;
+  /** Deliveries a paused subscription keeps for its resume (default the store's). */
+  readonly maxParkedPerSubscription?: number;
   readonly clock: () => Date;
+}
+
+/** What a resume brings back: the items kept while paused, and how many older ones the bound dropped. */
+export interface Resumed {
+  readonly subscription: Subscription;
+  readonly wasPaused: boolean;
+  readonly kept: number;
+  readonly dropped: number;
 }
 
 export interface Workspace {
@@ -151,6 +162,20 @@ export class SubscriptionService {
     const subscription = await this.find(workspace, id);
     const updated = await this.options.store.subscriptions.setPaused(subscription.id, paused, paused ? reason : undefined, this.options.clock());
     return updated ?? subscription;
+  }
+
+  /** How many of its new items a paused subscription keeps for /feed resume. */
+  get maxParkedPerSubscription(): number {
+    return this.options.maxParkedPerSubscription ?? DEFAULT_MAX_PARKED_PER_SUBSCRIPTION;
+  }
+
+  /** Resumes a subscription: what it kept while paused becomes due, in order. Says how many were kept and dropped. */
+  async resume(workspace: Workspace, id: string): Promise<Resumed> {
+    const subscription = await this.find(workspace, id);
+    const now = this.options.clock();
+    const counts = (await this.options.store.deliveries.countsBySubscription([subscription.id], now)).get(subscription.id);
+    const updated = await this.options.store.subscriptions.setPaused(subscription.id, false, undefined, now);
+    return { subscription: updated ?? subscription, wasPaused: subscription.paused, kept: counts?.parked ?? 0, dropped: subscription.parkedDropped ?? 0 };
   }
 
   /**
