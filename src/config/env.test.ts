@@ -26,6 +26,7 @@ describe('readEnv', () => {
       roles: new Set(['poll', 'deliver', 'gateway', 'http']),
       discordShards: 1,
       maxPostsPerPoll: 5,
+      maxParkedPerSubscription: 100,
     } satisfies Partial<Env>);
   });
 
