@@ -12,6 +12,7 @@ import type { ActivityListener } from './activity.ts';
 import { ROLES } from './config/env.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
+import { CredentialWatch } from './delivery/credential-watch.ts';
 import { DeliveryWorker } from './delivery/delivery-worker.ts';
 import { ManagerNotices } from './delivery/manager-notices.ts';
 import type { MessageSender } from './delivery/message-sender.ts';
@@ -118,7 +119,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   // Senders are cheap REST clients: every process has them, for the delivery worker and for notices to managers.
   if (env.discordToken !== undefined) {
     const rest = createDiscordRest({ token: env.discordToken, apiUrl: env.discordApiUrl, log: log.child({ module: 'discord' }), onRateLimited: () => metrics.rateLimited('discord') });
-    senders.set('discord', new DiscordSender(rest));
+    senders.set('discord', new DiscordSender(rest, env.discordToken));
     if (roles.has('gateway')) {
       await startAdapter(
         'discord',
@@ -156,9 +157,20 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   // First to stop: Slack requests and probes end before the adapters do.
   stops.unshift(() => http.close());
 
+  const credentials = new CredentialWatch({ senders, log: log.child({ module: 'delivery' }) });
+  for (const platform of [...senders.keys()].filter((name) => name !== 'console')) {
+    readiness.push({
+      name: `${platform} credentials`,
+      check: () => {
+        const reason = credentials.stoppedReason(platform);
+        if (reason !== undefined) throw new Error(`${platform} refuses Herald's token (${reason}); sending is stopped, see the log`);
+        return true;
+      },
+    });
+  }
   const notices = new ManagerNotices(senders, log.child({ module: 'notices' }), env.maxParkedPerSubscription);
   const activity = combineListeners([...listeners, notices]);
-  const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS });
+  const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS, credentials });
   const pollerLog = log.child({ module: 'poller' });
   const pollDependencies = {
     store, load: loadFeed, rules, log: pollerLog, activity, clock,

@@ -2,6 +2,7 @@
  * The test-facing shapes of the Slack emulator: what tests pass in (channels, users, slash commands to
  * run) and what they read back (accepted posts, Web API calls, acknowledgements, response_url posts).
  */
+import type { BotTokenRefusal } from './token-revocation.ts';
 
 export interface ChannelInput {
   id: string;
@@ -185,6 +186,9 @@ export interface SlackEmulator {
   calls(method?: string): ReadonlyArray<ApiCall>;
   /** Resolves once `method` has been called `count` times (Bolt's start-up auth.test is not awaited by app.start()). */
   waitForCalls(method: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<ApiCall>>;
+  /** Slack stops taking the bot token: every call with it answers `ok: false` and this error until restoreBotToken(). */
+  revokeBotToken(refusal?: BotTokenRefusal): void;
+  restoreBotToken(): void;
   /** The next call of `method` gets HTTP 429 with Retry-After. */
   rateLimitNext(method: string, retryAfterSeconds: number): void;
   runSlashCommand(input: SlashCommandInput): Promise<SlashCommandResult>;
