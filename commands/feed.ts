@@ -7,6 +7,7 @@ import { channelOption, stringOption } from '../src/commands/definition.ts';
 import type { CommandContext, CommandGroupDefinition, OptionValues } from '../src/commands/definition.ts';
 import { reply } from '../src/commands/reply.ts';
 import type { Line, Reply } from '../src/commands/reply.ts';
+import { feedStatusSubcommand } from './feed-status.ts';
 import { keptWhilePaused } from '../src/delivery/manager-notices.ts';
 import { ruleReading } from '../src/services/subscription-service.ts';
 import { feedWhy } from './feed-why.ts';
@@ -70,6 +71,7 @@ export const feedCommand: CommandGroupDefinition = {
       run: resumeSubscription,
     },
     feedWhy,
+    feedStatusSubcommand,
   ],
 };
 

@@ -16,7 +16,7 @@ import type { Logger } from '../log.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
 import type { FeedState, Subscription } from '../store/records.ts';
 import type { Store, StoreSession } from '../store/store.ts';
-import { nextIntervalSeconds, nextPollTime, siteMinimumInterval } from './poll-interval.ts';
+import { nextIntervalSeconds, nextPollTime, siteMinimum } from './poll-interval.ts';
 
 /** How long a feed may keep failing before its subscriptions are paused and their managers told. */
 export const FAILING_TOO_LONG_MS = 24 * 60 * 60 * 1000;
@@ -75,10 +75,11 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
   }
   const polledAt = deps.clock();
   if (loaded.status === 'not-modified') {
-    const minimum = siteMinimumInterval(undefined, loaded.maxAgeSeconds) ?? state.minIntervalSeconds;
+    const fromMaxAge = siteMinimum(undefined, loaded.maxAgeSeconds);
+    const minimum = fromMaxAge === undefined ? { minIntervalSeconds: state.minIntervalSeconds, minIntervalSource: state.minIntervalSource } : { minIntervalSeconds: fromMaxAge.seconds, minIntervalSource: fromMaxAge.source };
     await store.transaction(async (session) => {
       await fence(session);
-      await saveState(session, deps, { ...state, lastPolledAt: polledAt.toISOString(), ...HEALTHY, minIntervalSeconds: minimum }, polledAt);
+      await saveState(session, deps, { ...state, lastPolledAt: polledAt.toISOString(), ...HEALTHY, ...minimum }, polledAt);
       await release(session);
     });
     deps.activity.feedNotModified({ url });
@@ -86,6 +87,7 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
     return { kind: 'not-modified' };
   }
   const { feed } = loaded;
+  const minimum = siteMinimum(feed.ttlMinutes, loaded.maxAgeSeconds);
   const result = await store.transaction(async (session) => {
     await fence(session);
     const newness = selectNewItems(feed.items, await session.seen.get(url));
@@ -108,7 +110,8 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
         etag: loaded.etag,
         lastModified: loaded.lastModified,
         lastPolledAt: polledAt.toISOString(),
-        minIntervalSeconds: siteMinimumInterval(feed.ttlMinutes, loaded.maxAgeSeconds),
+        minIntervalSeconds: minimum?.seconds,
+        minIntervalSource: minimum?.source,
         ...HEALTHY,
       },
       polledAt,
@@ -117,6 +120,12 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
     return { newness, routed };
   });
   const { newness, routed } = result;
+  const stretchedByTtl = minimum?.source === 'ttl' && minimum.seconds > deps.pollIntervalSeconds;
+  if (stretchedByTtl && (state.minIntervalSource !== 'ttl' || state.minIntervalSeconds !== minimum.seconds)) {
+    log.info("the feed's <ttl> stretches its poll interval: it is polled less often than HERALD_POLL_INTERVAL asks", {
+      ttlMinutes: feed.ttlMinutes, intervalSeconds: minimum.seconds, pollIntervalSeconds: deps.pollIntervalSeconds,
+    });
+  }
   if (newness.switchedToLinkIdentity) log.warn('this feed changes its item ids on every fetch; items are now recognised by their links');
   if (log.isLevelEnabled('debug')) for (const decision of routed.decisions) log.debug('routing decision', { ...decision });
   deps.activity.feedPolled({

@@ -70,7 +70,7 @@ describe('slackManifestYaml', () => {
 describe('slackUsageHint', () => {
   it('is the usage lines of the help, without the command', () => {
     const hint = slackUsageHint(feed);
-    expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | why <link> | help [subcommand]');
+    expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | why <link> | status [#channel] [scope] | help [subcommand]');
     const help = replyToPlainText(slackUsage(feed));
     for (const part of hint.split(' | ')) expect(help).toContain(`/feed ${part}`);
   });
