@@ -33,12 +33,10 @@ export function decisionRecords(
   at: Date,
 ): ItemDecision[] {
   const decidedAt = at.toISOString();
-  // Paused subscriptions are routed too (their deliveries are parked for /feed resume): their reasons say so.
-  const paused = new Map(subscriptions.filter((candidate) => candidate.paused).map((subscription) => [subscription.id, subscription]));
+  // Paused subscriptions are routed too: their deliveries are parked for /feed resume, and /feed why says so.
   void newItems;
-  return decisions.map((decision) => {
-    const pausedOne = paused.get(decision.subscriptionId);
-    const pause = pausedOne === undefined ? '' : `; the subscription was paused${pausedOne.pausedReason === undefined ? '' : ` (${pausedOne.pausedReason})`}${decision.deliver ? ', so it is kept for /feed resume' : ''}`;
-    return { feedUrl, itemId: decision.itemId, subscriptionId: decision.subscriptionId, delivered: decision.deliver, reason: `${decision.reason}${pause}`, decidedAt };
-  });
+  void subscriptions;
+  return decisions.map((decision) => ({
+    feedUrl, itemId: decision.itemId, subscriptionId: decision.subscriptionId, delivered: decision.deliver, reason: decision.reason, decidedAt,
+  }));
 }

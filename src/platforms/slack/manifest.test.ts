@@ -70,7 +70,8 @@ describe('slackManifestYaml', () => {
 describe('slackUsageHint', () => {
   it('is the usage lines of the help, without the command', () => {
     const hint = slackUsageHint(feed);
-    expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | why <link> | status [#channel] [scope] | help [subcommand]');
+    // With status beside why, the full grammar passes Slack's usage hint length: the names stand in for it.
+    expect(hint).toBe('add | list | remove | preview | pause | resume | why | status | help');
     const help = replyToPlainText(slackUsage(feed));
     for (const part of hint.split(' | ')) expect(help).toContain(`/feed ${part}`);
   });
