@@ -98,7 +98,7 @@ export async function pollFeed(url: string, deps: PollDependencies, leaseOwner?:
     await session.deliveries.add(routed.deliveries, { maxParkedPerSubscription: deps.maxParkedPerSubscription });
     await session.decisions.record(
       seenItemRecords(url, newness.baseline ? feed.items : newness.newItems, polledAt, newness.baseline),
-      decisionRecords(url, newness.newItems, subscriptions, routed.decisions, polledAt),
+      decisionRecords(url, routed.decisions, polledAt),
     );
     await session.seen.save(url, newness.seen);
     await saveState(
