@@ -7,6 +7,8 @@ import { channelOption, stringOption } from '../src/commands/definition.ts';
 import type { CommandContext, CommandGroupDefinition, OptionValues } from '../src/commands/definition.ts';
 import { reply } from '../src/commands/reply.ts';
 import type { Line, Reply } from '../src/commands/reply.ts';
+import { feedStatusSubcommand } from './feed-status.ts';
+import { keptWhilePaused } from '../src/delivery/manager-notices.ts';
 import { ruleReading } from '../src/services/subscription-service.ts';
 import { feedWhy } from './feed-why.ts';
 import { feedExport } from './feed-export.ts';
@@ -64,20 +66,21 @@ export const feedCommand: CommandGroupDefinition = {
       description: 'Stop posting a subscription for now (it stays listed)',
       permission: 'manage',
       options: [{ name: 'subscription', description: 'The subscription (its id from /feed list)', type: 'string', required: true, autocomplete: 'subscription' }],
-      run: (context, options) => setPaused(context, options, true),
+      run: pauseSubscription,
     },
     {
       name: 'resume',
       description: 'Post a paused subscription again',
       permission: 'manage',
       options: [{ name: 'subscription', description: 'The subscription (its id from /feed list)', type: 'string', required: true, autocomplete: 'subscription' }],
-      run: (context, options) => setPaused(context, options, false),
+      run: resumeSubscription,
     },
     feedWhy,
     feedExport,
     feedFilterCommand,
     feedRulesCommand,
     feedMentionCommand,
+    feedStatusSubcommand,
   ],
 };
 
@@ -140,14 +143,30 @@ async function removeSubscription(context: CommandContext, options: OptionValues
   return reply([['🗑️ Removed ', { code: removed.id }, ': ', { channel: removed.channelId }, ' no longer follows ', { link: removed.feedUrl, label: removed.feedTitle }, '.']]);
 }
 
-async function setPaused(context: CommandContext, options: OptionValues, paused: boolean): Promise<Reply> {
-  const id = stringOption(options, 'subscription') ?? '';
-  const updated = await context.services.subscriptions.setPaused(context, id, paused, paused ? "paused with /feed pause" : undefined);
-  context.log.info(paused ? 'subscription paused' : 'subscription resumed', { subscription: updated.id, by: context.userId });
+async function pauseSubscription(context: CommandContext, options: OptionValues): Promise<Reply> {
+  const service = context.services.subscriptions;
+  const updated = await service.setPaused(context, stringOption(options, 'subscription') ?? '', true, 'paused with /feed pause');
+  context.log.info('subscription paused', { subscription: updated.id, by: context.userId });
   return reply([
-    paused
-      ? ['⏸ Paused ', { code: updated.id }, ' (', { link: updated.feedUrl, label: updated.feedTitle }, '). Items that arrive while it is paused are not posted later.']
-      : ['▶️ Resumed ', { code: updated.id }, ': new items from ', { link: updated.feedUrl, label: updated.feedTitle }, ' will be posted in ', { channel: updated.channelId }, ' again.'],
+    ['⏸ Paused ', { code: updated.id }, ' (', { link: updated.feedUrl, label: updated.feedTitle }, '). Nothing is posted in ', { channel: updated.channelId }, ' until it is resumed.'],
+    [keptWhilePaused(service.maxParkedPerSubscription), ' ', { code: `/feed resume ${updated.id}` }, ' posts them, oldest first.'],
+  ]);
+}
+
+async function resumeSubscription(context: CommandContext, options: OptionValues): Promise<Reply> {
+  const { subscription, wasPaused, kept, dropped } = await context.services.subscriptions.resume(context, stringOption(options, 'subscription') ?? '');
+  context.log.info('subscription resumed', { subscription: subscription.id, by: context.userId, kept, dropped });
+  const channel = { channel: subscription.channelId };
+  const feed = { link: subscription.feedUrl, label: subscription.feedTitle };
+  if (!wasPaused) return reply([['▶️ ', { code: subscription.id }, ' was not paused: new items from ', feed, ' are posted in ', channel, ' as they come.']]);
+  const backlog: Line =
+    kept === 0
+      ? ['No items arrived while it was paused.']
+      : [`The ${kept} ${kept === 1 ? 'item' : 'items'} that arrived while it was paused ${kept === 1 ? 'is' : 'are'} being posted now, oldest first.`];
+  return reply([
+    ['▶️ Resumed ', { code: subscription.id }, ': new items from ', feed, ' will be posted in ', channel, ' again.'],
+    backlog,
+    ...(dropped === 0 ? [] : [[`${dropped} older ${dropped === 1 ? 'item was' : 'items were'} dropped: a paused subscription keeps only its latest ${context.services.subscriptions.maxParkedPerSubscription}.`] as Line]),
   ]);
 }
 

@@ -12,6 +12,7 @@ import type { ActivityListener } from './activity.ts';
 import { ROLES } from './config/env.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
+import { CredentialWatch } from './delivery/credential-watch.ts';
 import { DeliveryWorker } from './delivery/delivery-worker.ts';
 import { ManagerNotices } from './delivery/manager-notices.ts';
 import type { MessageSender } from './delivery/message-sender.ts';
@@ -86,6 +87,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   const load: typeof loadFeed = (url, options) => loadFeed(url, { ...fetchLimits, ...options });
   const subscriptions = new SubscriptionService({
     store, cache, load, rules, allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, clock,
+    maxParkedPerSubscription: env.maxParkedPerSubscription,
   });
   const workspaceRules = new WorkspaceRules(store, clock);
 
@@ -126,7 +128,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   // Senders are cheap REST clients: every process has them, for the delivery worker and for notices to managers.
   if (env.discordToken !== undefined) {
     const rest = createDiscordRest({ token: env.discordToken, apiUrl: env.discordApiUrl, log: log.child({ module: 'discord' }), onRateLimited: () => metrics.rateLimited('discord') });
-    senders.set('discord', new DiscordSender(rest));
+    senders.set('discord', new DiscordSender(rest, env.discordToken));
     if (roles.has('gateway')) {
       await startAdapter(
         'discord',
@@ -174,16 +176,27 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   // First to stop: Slack requests and probes end before the adapters do.
   stops.unshift(() => http.close());
 
-  const notices = new ManagerNotices(senders, log.child({ module: 'notices' }));
+  const credentials = new CredentialWatch({ senders, log: log.child({ module: 'delivery' }) });
+  for (const platform of [...senders.keys()].filter((name) => name !== 'console')) {
+    readiness.push({
+      name: `${platform} credentials`,
+      check: () => {
+        const reason = credentials.stoppedReason(platform);
+        if (reason !== undefined) throw new Error(`${platform} refuses Herald's token (${reason}); sending is stopped, see the log`);
+        return true;
+      },
+    });
+  }
+  const notices = new ManagerNotices(senders, log.child({ module: 'notices' }), env.maxParkedPerSubscription);
   const activity = combineListeners([...listeners, notices]);
-  const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS });
+  const deliveries = new DeliveryWorker({ store, senders, log: log.child({ module: 'delivery' }), activity, clock, owner, leaseMs: DEFAULT_LEASE_MS, credentials });
   const pollerLog = log.child({ module: 'poller' });
   // Aborts the polls under way on stop: a slow feed must not hold up a shutdown (Docker kills after 10 s).
   const stopping = new AbortController();
   const pollDependencies = {
     store, load, rules, log: pollerLog, activity, clock,
     allowPrivateUrls: env.allowPrivateUrls, pollIntervalSeconds: env.pollIntervalSeconds, maxItemAgeDays: env.maxItemAgeDays,
-    maxPostsPerPoll: env.maxPostsPerPoll, signal: stopping.signal,
+    maxPostsPerPoll: env.maxPostsPerPoll, maxParkedPerSubscription: env.maxParkedPerSubscription, signal: stopping.signal,
   };
   const poller = new PollPool({
     store, owner, clock, log: pollerLog, activity, leaseMs: DEFAULT_LEASE_MS, concurrency: env.fetchConcurrency, perHost: env.fetchPerHost,

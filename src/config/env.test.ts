@@ -30,6 +30,7 @@ describe('readEnv', () => {
       fetchPerHost: 2,
       fetchMaxBytes: 10 * 1024 * 1024,
       fetchTimeoutSeconds: 30,
+      maxParkedPerSubscription: 100,
     } satisfies Partial<Env>);
   });
 

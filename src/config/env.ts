@@ -89,6 +89,7 @@ const maxItemAge = z
   .default(DEFAULT_MAX_ITEM_AGE_DAYS);
 
 const maxPostsPerPoll = wholeNumber(1, 1000, 'must be a whole number from 1 to 1000').default(5);
+const maxParkedPerSubscription = wholeNumber(1, 100_000, 'must be a whole number from 1 to 100000').default(100);
 
 const fetchConcurrency = wholeNumber(1, 1000, 'must be a whole number from 1 to 1000').default(32);
 const fetchPerHost = wholeNumber(1, 100, 'must be a whole number from 1 to 100').default(2);
@@ -181,6 +182,7 @@ const envSchema = z
     HERALD_FETCH_PER_HOST: fetchPerHost,
     HERALD_FETCH_MAX_BYTES: fetchMaxBytes,
     HERALD_FETCH_TIMEOUT: fetchTimeout,
+    HERALD_MAX_PARKED_PER_SUBSCRIPTION: maxParkedPerSubscription,
     LOG_LEVEL: logLevel,
     LOG_FORMAT: logFormat,
   })
@@ -213,6 +215,8 @@ const envSchema = z
       /** The body cap of one fetch (after decompression), and the time cap of one fetch, redirects included. */
       fetchMaxBytes: raw.HERALD_FETCH_MAX_BYTES,
       fetchTimeoutSeconds: raw.HERALD_FETCH_TIMEOUT,
+      /** Deliveries a paused subscription keeps for /feed resume; past it the oldest are dropped, counted. */
+      maxParkedPerSubscription: raw.HERALD_MAX_PARKED_PER_SUBSCRIPTION,
       logLevel: raw.LOG_LEVEL,
       /** Unset: pretty on a terminal, JSON otherwise (the logger decides). */
       logFormat: raw.LOG_FORMAT,

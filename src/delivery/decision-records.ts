@@ -6,7 +6,7 @@
  */
 import type { Item } from '../feeds/item.ts';
 import { linkKey } from '../net/link-key.ts';
-import type { ItemDecision, SeenItemRecord, Subscription } from '../store/records.ts';
+import type { ItemDecision, SeenItemRecord } from '../store/records.ts';
 import type { RoutingDecision } from './route-items.ts';
 
 export function seenItemRecords(feedUrl: string, items: readonly Item[], at: Date, baseline: boolean): SeenItemRecord[] {
@@ -27,23 +27,12 @@ export function seenItemRecords(feedUrl: string, items: readonly Item[], at: Dat
 
 export function decisionRecords(
   feedUrl: string,
-  newItems: readonly Item[],
-  subscriptions: readonly Subscription[],
   decisions: readonly RoutingDecision[],
   at: Date,
 ): ItemDecision[] {
   const decidedAt = at.toISOString();
-  const records: ItemDecision[] = decisions.map((decision) => ({
-    feedUrl,
-    itemId: decision.itemId,
-    subscriptionId: decision.subscriptionId,
-    delivered: decision.deliver,
-    reason: decision.reason,
-    decidedAt,
+  // Paused subscriptions are routed too: their deliveries are parked for /feed resume, and /feed why says so.
+  return decisions.map((decision) => ({
+    feedUrl, itemId: decision.itemId, subscriptionId: decision.subscriptionId, delivered: decision.deliver, reason: decision.reason, decidedAt,
   }));
-  for (const subscription of subscriptions.filter((candidate) => candidate.paused)) {
-    const reason = `the subscription was paused${subscription.pausedReason === undefined ? '' : ` (${subscription.pausedReason})`}`;
-    for (const item of newItems) records.push({ feedUrl, itemId: item.id, subscriptionId: subscription.id, delivered: false, reason, decidedAt });
-  }
-  return records;
 }

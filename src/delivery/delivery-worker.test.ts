@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { useTemporaryStores } from '../../test/support/temporary-store.ts';
 import { combineListeners } from '../activity.ts';
 import type { Message } from '../format/message.ts';
-import { createSilentLogger } from '../log.ts';
+import { createLogger, createSilentLogger } from '../log.ts';
+import { waitUntil } from '../../test/support/wait-until.ts';
+import { CredentialWatch } from './credential-watch.ts';
 import type { Delivery, Platform, Subscription } from '../store/records.ts';
 import { DeliveryWorker } from './delivery-worker.ts';
 import type { DeliveryWorkerOptions } from './delivery-worker.ts';
@@ -222,5 +224,84 @@ describe('DeliveryWorker', () => {
     await store.deliveries.add([delivery('a', 's1', 'C1', 'slack')]);
     expect(await worker.runUntilIdle()).toMatchObject({ sent: 0 });
     expect(await store.deliveries.get('a')).toMatchObject({ state: 'pending' });
+  });
+});
+
+describe('DeliveryWorker: errors that are not the message\'s fault', () => {
+  /** A sender whose platform refuses the token while `revoked` is set; its credential check says the same. */
+  class TokenSender extends ScriptedSender {
+    revoked = true;
+    checks = 0;
+    constructor(platform: Platform) {
+      super(platform, () => (this.revoked ? { kind: 'auth-failed', reason: 'Slack answered token_revoked', action: 'reinstall the app' } : { kind: 'sent' }));
+    }
+    async checkCredentials(): Promise<boolean> {
+      this.checks += 1;
+      return !this.revoked;
+    }
+  }
+
+  function capturingLogger() {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ level: 'debug', format: 'json', stream: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) } as unknown as NodeJS.WritableStream });
+    return { log, lines };
+  }
+
+  it('stops a platform whose token is refused, keeps every delivery with its attempts, logs once, and resumes when the token works', async () => {
+    const slack = new TokenSender('slack');
+    const discord = new ScriptedSender('discord', () => ({ kind: 'sent' }));
+    const { log, lines } = capturingLogger();
+    const credentials = new CredentialWatch({ senders: new Map<Platform, MessageSender>([['slack', slack], ['discord', discord]]), log, firstCheckMs: 20, maxCheckMs: 40 });
+    const { store, worker } = await setUp([slack, discord], { log, credentials });
+    await store.subscriptions.put(subscription('s1', 'c1', 'slack'));
+    await store.subscriptions.put(subscription('s2', 'c2', 'slack'));
+    await store.subscriptions.put(subscription('d1', 'c3'));
+    await store.deliveries.add([...['a', 'b'].map((id) => delivery(id, 's1', 'c1', 'slack')), delivery('c', 's2', 'c2', 'slack'), delivery('d', 'd1', 'c3')]);
+
+    await worker.runUntilIdle();
+    expect(credentials.isStopped('slack')).toBe(true);
+    expect(discord.sent.map((entry) => entry.nonce)).toEqual(['d']);
+    const kept = await store.deliveries.list({ platform: 'slack' });
+    expect(kept.map((entry) => [entry.id, entry.state, entry.attempts])).toEqual([['a', 'pending', 0], ['b', 'pending', 0], ['c', 'pending', 0]]);
+    // Further rounds send nothing on the stopped platform and log nothing new.
+    await worker.runUntilIdle();
+    expect(slack.sent).toEqual([]);
+    const refusals = lines.filter((line) => String(line.msg).includes("refused Herald's credentials"));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ level: 'error', platform: 'slack', reason: 'Slack answered token_revoked', action: 'reinstall the app' });
+
+    await waitUntil(() => slack.checks >= 2, 'two credential checks');
+    expect(credentials.isStopped('slack')).toBe(true);
+    slack.revoked = false;
+    await waitUntil(() => !credentials.isStopped('slack'), 'the credentials to work again');
+    await worker.runUntilIdle();
+    expect(slack.sent.map((entry) => entry.nonce).sort()).toEqual(['a', 'b', 'c']);
+    expect(slack.sent.filter((entry) => entry.channelId === 'c1').map((entry) => entry.nonce)).toEqual(['a', 'b']);
+    expect(lines.filter((line) => String(line.msg).includes('takes Herald\'s credentials again'))).toHaveLength(1);
+    credentials.close();
+  });
+
+  it('retries an unknown error a bounded number of times, then dead-letters it and goes on', async () => {
+    const sender = new ScriptedSender('discord', (_channel, message) => (message.title === 'Item bad' ? { kind: 'retry', error: 'Discord answered 400 12345: something new' } : { kind: 'sent' }));
+    const { store, worker } = await setUp([sender], { maxAttempts: 3 });
+    await store.subscriptions.put(subscription('s1', 'c1'));
+    await store.deliveries.add([delivery('bad', 's1', 'c1'), delivery('good', 's1', 'c1')]);
+    for (let round = 0; round < 3; round += 1) {
+      await worker.runUntilIdle();
+      now = new Date(now.getTime() + 2 * 60 * 60 * 1000);
+    }
+    const stored = await store.deliveries.list();
+    expect(stored.map((entry) => [entry.id, entry.state, entry.attempts])).toEqual([['bad', 'dead', 3], ['good', 'sent', 0]]);
+    expect(stored[0]!.lastError).toMatch(/something new/);
+  });
+
+  it('records a post that went out without a refused part as sent', async () => {
+    const sender = new ScriptedSender('discord', () => ({ kind: 'sent', without: ['the link (embeds.0.url: Must be 2048 or fewer in length.)'] }));
+    const { log, lines } = capturingLogger();
+    const { store, worker } = await setUp([sender], { log });
+    await store.subscriptions.put(subscription('s1', 'c1'));
+    await store.deliveries.add([delivery('long', 's1', 'c1')]);
+    expect(await worker.runUntilIdle()).toMatchObject({ sent: 1, rejected: 0 });
+    expect(lines.find((line) => String(line.msg).includes('posted without it'))).toMatchObject({ level: 'warn', without: expect.stringContaining('embeds.0.url') });
   });
 });

@@ -5,7 +5,8 @@
  * gets at most one message per second per channel, paced here. A delivery leaves the outbox only once its platform
  * accepted it. A passing failure holds back its channel (not the others, and never reorders it) with exponential
  * backoff; after too many attempts the delivery is dead-lettered, kept for inspection, and the channel goes on. A
- * lost channel pauses its subscription and parks its deliveries until /feed resume.
+ * lost channel pauses its subscription and parks its deliveries until /feed resume. A platform that refuses
+ * Herald's credentials is stopped (CredentialWatch): its deliveries wait, attempts uncounted, until they work again.
  */
 import type { ActivityListener, DeliveryResult } from '../activity.ts';
 import { messageOf } from '../errors.ts';
@@ -13,6 +14,7 @@ import type { Logger } from '../log.ts';
 import type { Platform, StoredDelivery } from '../store/records.ts';
 import { DEFAULT_LEASE_MS } from '../store/lease-keeper.ts';
 import type { ChannelKey, Store } from '../store/store.ts';
+import { CredentialWatch } from './credential-watch.ts';
 import type { MessageSender, SendOutcome } from './message-sender.ts';
 import { fromStoredMessage } from './stored-message.ts';
 import type { Message } from '../format/message.ts';
@@ -33,6 +35,8 @@ export interface DeliveryWorkerOptions {
   readonly channelGapMs?: Partial<Record<Platform, number>>;
   /** How often an idle worker looks for due deliveries (default 1 s); `wake()` looks at once. */
   readonly idleCheckMs?: number;
+  /** Stops and restarts a platform whose credentials are refused (default: one of the worker's own). */
+  readonly credentials?: CredentialWatch;
 }
 
 export interface DeliveryReport {
@@ -62,8 +66,11 @@ export class DeliveryWorker {
   private running = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private report: DeliveryReport = emptyReport();
+  readonly credentials: CredentialWatch;
 
   constructor(private readonly options: DeliveryWorkerOptions) {
+    this.credentials = options.credentials ?? new CredentialWatch({ senders: options.senders, log: options.log });
+    this.credentials.onRestored(() => this.wake());
     this.maxChannels = options.maxChannels ?? 64;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.maxAttempts = options.maxAttempts ?? 10;
@@ -79,6 +86,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.idleTimer);
+    this.credentials.close();
     await this.claiming;
     await Promise.all(this.serving.values());
   }
@@ -122,7 +130,8 @@ export class DeliveryWorker {
   private async claimAndServe(): Promise<void> {
     const room = this.maxChannels - this.serving.size;
     if (room <= 0) return;
-    const platforms = [...this.options.senders.keys()];
+    const platforms = [...this.options.senders.keys()].filter((platform) => !this.credentials.isStopped(platform));
+    if (platforms.length === 0) return;
     let channels: ChannelKey[];
     try {
       channels = await this.options.store.leases.claimDueChannels(this.options.owner, platforms, this.options.clock(), room, this.leaseMs);
@@ -164,6 +173,7 @@ export class DeliveryWorker {
       if (batch.length === 0) return;
       for (const delivery of batch) {
         if (!this.running || Date.parse(delivery.nextAttemptAt) > this.options.clock().getTime()) return;
+        if (this.credentials.isStopped(channel.platform)) return;
         await this.keepPace(channel);
         const outcome = await this.post(sender, delivery);
         const next = await this.record(delivery, outcome);
@@ -251,6 +261,7 @@ export class DeliveryWorker {
     switch (outcome.kind) {
       case 'sent':
         await store.deliveries.markSent(delivery.id, now);
+        if (outcome.without !== undefined) log.warn('the platform refused part of this message; it was posted without it', { without: outcome.without.join('; '), title: delivery.message.title });
         finished('sent');
         activity.delivered({ subscriptionId: delivery.subscriptionId, platform: delivery.platform, channelId: delivery.channelId, title: delivery.message.title });
         return 'next';
@@ -277,6 +288,12 @@ export class DeliveryWorker {
         }
         return 'reread';
       }
+      case 'auth-failed':
+        // Not the message's fault: it keeps its place and its attempts, and waits for the credentials to work.
+        await store.deliveries.markRetry(delivery.id, delivery.attempts, now, outcome.reason);
+        this.credentials.refused(delivery.platform, outcome.reason, outcome.action);
+        finished('retry');
+        return 'stop';
       case 'rejected':
         await store.deliveries.markFailed(delivery.id, 'rejected', delivery.attempts + 1, outcome.reason);
         log.error('the platform refused this message; it was dropped', { reason: outcome.reason, title: delivery.message.title });

@@ -29,17 +29,19 @@ describe('ManagerNotices', () => {
     notices.subscriptionPaused({ subscription: SUBSCRIPTION, reason: 'the Slack channel is archived', itemsKept: true });
     await notices.settled();
     expect(told).toEqual([
-      'U1: ⏸ Herald paused s1 (X <https://x.test/feed>) in #C1: the Slack channel is archived.\nIts new items are kept, not lost. Once this is fixed, /feed resume s1 posts them and carries on.',
+      'U1: ⏸ Herald paused s1 (X <https://x.test/feed>) in #C1: the Slack channel is archived.\n' +
+        'New items that match are kept meanwhile, the latest 100 (older ones past that are dropped, and counted): once this is fixed, /feed resume s1 posts them, oldest first, and carries on.',
     ]);
     expect(lines.join('')).toMatch(/told the subscription manager about the pause/);
   });
 
-  it('does not promise kept items when the feed itself stopped', async () => {
+  it('says how many items are kept, the bound the operator set', async () => {
     const told: string[] = [];
-    const { notices } = setUp(async (_subscription: Subscription, notice: Reply) => void told.push(replyToPlainText(notice)));
+    const sender = { platform: 'slack' as const, send: async () => ({ kind: 'sent' as const }), tellManager: async (_subscription: Subscription, notice: Reply) => void told.push(replyToPlainText(notice)) };
+    const notices = new ManagerNotices(new Map([['slack', sender]]), createLogger({ level: 'error', format: 'json', stream: { write: () => true } as unknown as NodeJS.WritableStream }), 7);
     notices.subscriptionPaused({ subscription: SUBSCRIPTION, reason: 'the feed is gone (the site answered 410 Gone)', itemsKept: false });
     await notices.settled();
-    expect(told[0]).toMatch(/410 Gone\)\.\nOnce this is fixed, \/feed resume s1 starts it again\.$/);
+    expect(told[0]).toMatch(/410 Gone\)\.\nNew items that match are kept meanwhile, the latest 7 \(older ones past that are dropped, and counted\)/);
   });
 
   it('logs a notice it cannot deliver and carries on', async () => {

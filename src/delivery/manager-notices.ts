@@ -10,6 +10,7 @@ import type { Reply } from '../commands/reply.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Platform, Subscription } from '../store/records.ts';
+import { DEFAULT_MAX_PARKED_PER_SUBSCRIPTION } from '../store/store.ts';
 import type { MessageSender } from './message-sender.ts';
 
 export class ManagerNotices implements ActivityListener {
@@ -18,10 +19,12 @@ export class ManagerNotices implements ActivityListener {
   constructor(
     private readonly senders: ReadonlyMap<Platform, MessageSender>,
     private readonly log: Logger,
+    /** How many of its new items a paused subscription keeps (HERALD_MAX_PARKED_PER_SUBSCRIPTION). */
+    private readonly maxParked = DEFAULT_MAX_PARKED_PER_SUBSCRIPTION,
   ) {}
 
   subscriptionPaused(event: PausedEvent): void {
-    this.send(event.subscription, pausedNotice(event), 'the pause');
+    this.send(event.subscription, pausedNotice(event, this.maxParked), 'the pause');
   }
 
   mentionLost(event: MentionLostEvent): void {
@@ -51,14 +54,20 @@ export class ManagerNotices implements ActivityListener {
   }
 }
 
-/** What the person who set a subscription up reads when Herald had to pause it. */
-export function pausedNotice({ subscription, reason, itemsKept }: PausedEvent): Reply {
+/** What a paused subscription keeps, in the words of the pause answer and of the manager's notice. */
+export function keptWhilePaused(limit: number): string {
+  return `New items that match are kept meanwhile, the latest ${limit} (older ones past that are dropped, and counted):`;
+}
+
+/**
+ * What the person who set a subscription up reads when Herald had to pause it. Every paused subscription keeps its
+ * new items (`itemsKept` says whether some were already waiting when it was paused).
+ */
+export function pausedNotice({ subscription, reason }: PausedEvent, maxParked = DEFAULT_MAX_PARKED_PER_SUBSCRIPTION): Reply {
   const resume = { code: `/feed resume ${subscription.id}` };
   return reply([
     ['⏸ Herald paused ', { code: subscription.id }, ' (', { link: subscription.feedUrl, label: subscription.feedTitle }, ') in ', { channel: subscription.channelId }, `: ${reason}.`],
-    itemsKept
-      ? ['Its new items are kept, not lost. Once this is fixed, ', resume, ' posts them and carries on.']
-      : ['Once this is fixed, ', resume, ' starts it again.'],
+    [keptWhilePaused(maxParked), ' once this is fixed, ', resume, ' posts them, oldest first, and carries on.'],
   ]);
 }
 

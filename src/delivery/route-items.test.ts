@@ -46,4 +46,13 @@ describe('routeItems under a flood of new items', () => {
   it('gives the summary a stable id, so a retried poll does not post it twice', () => {
     expect(route(8).deliveries.at(-1)!.id).toBe(route(8).deliveries.at(-1)!.id);
   });
+
+  it('routes a paused subscription\'s items too, flood cap included, so they can be kept for /feed resume', () => {
+    const paused = subscriptionRecord('paused', { rule: 'kafka', createdAt: '2026-11-01T00:00:00Z', paused: true, pausedReason: 'paused with /feed pause' });
+    const { deliveries } = routeItems(items(7), 'Example Blog', [paused], { now: NOW, maxItemAgeDays: 7, rules: new RuleCache() });
+    expect(deliveries.map((delivery) => [delivery.subscriptionId, delivery.message.title])).toEqual([
+      ...[0, 1, 2, 3, 4].map((index) => ['paused', `Kafka news ${index}`]),
+      ['paused', '…and 2 more from Example Blog'],
+    ]);
+  });
 });

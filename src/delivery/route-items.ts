@@ -1,7 +1,8 @@
 /**
- * The router: for each new item and each active subscription of its feed, applies the age limits, the rule its
- * server or workspace set for every subscription there (the admin layer), then the subscription's own rule, and returns the deliveries to write to the outbox, with every decision and its reason. A poll
- * that finds a flood of new items posts at most `maxPostsPerPoll` of them per subscription, then one summary.
+ * The router: for each new item and each subscription of its feed, applies the subscription's rule and the age
+ * limits, and returns the deliveries to write to the outbox, with every decision and its reason. A poll that finds
+ * a flood of new items posts at most `maxPostsPerPoll` of them per subscription, then one summary. Paused
+ * subscriptions are routed too: the store parks their deliveries (within its bound) for /feed resume.
  * Pure apart from the rule cache; the caller persists the deliveries before advancing the seen set.
  * With many subscriptions an item is compared only with the rules it may match (RuleCache.ruleSet, a rule
  * index; the workspace rules and mention rules join the same index), and a decision's reason is worked out only
@@ -69,8 +70,7 @@ export function routeItems(
 ): { deliveries: Delivery[]; decisions: RoutingDecision[] } {
   const deliveries: Delivery[] = [];
   const decisions: RoutingDecision[] = [];
-  const active = subscriptions.filter((subscription) => !subscription.paused);
-  const layers = layersOf(active, context);
+  const layers = layersOf(subscriptions, context);
   const rules = context.rules.ruleSet(layers.sources);
   const maxPosts = context.maxPostsPerPoll ?? DEFAULT_MAX_POSTS_PER_POLL;
   /** Per subscription: how many of its deliveries this poll made, and the items left out past the cap. */
@@ -79,7 +79,7 @@ export function routeItems(
   const summaryPings = new Set<string>();
   for (const item of items) {
     const verdicts = rules.verdicts(ruleItemOf(item, feedTitle));
-    for (const [position, subscription] of active.entries()) {
+    for (const [position, subscription] of subscriptions.entries()) {
       const decision = decide(item, subscription, context, layers.verdictsFor(verdicts, position));
       const count = posted.get(subscription.id) ?? 0;
       const capped = decision.deliver && count >= maxPosts;
@@ -104,7 +104,7 @@ export function routeItems(
       deliveries.push(deliveryOf(subscription, item.id, toMessage(item, feedTitle), context.now, decision.mentionRoleId));
     }
   }
-  for (const subscription of active) {
+  for (const subscription of subscriptions) {
     const omitted = leftOut.get(subscription.id);
     if (omitted === undefined) continue;
     // The summary stands for items that would have pinged: it pings in their place.

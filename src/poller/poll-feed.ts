@@ -16,7 +16,7 @@ import type { Logger } from '../log.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
 import type { FeedState, Subscription } from '../store/records.ts';
 import type { Store, StoreSession } from '../store/store.ts';
-import { nextIntervalSeconds, nextPollTime, siteMinimumInterval } from './poll-interval.ts';
+import { nextIntervalSeconds, nextPollTime, siteMinimum } from './poll-interval.ts';
 
 /** How long a feed may keep failing before its subscriptions are paused and their managers told. */
 export const FAILING_TOO_LONG_MS = 24 * 60 * 60 * 1000;
@@ -35,6 +35,8 @@ export interface PollDependencies {
   readonly maxItemAgeDays: number;
   /** Posts per subscription per poll before the rest become one summary post. */
   readonly maxPostsPerPoll?: number;
+  /** Deliveries a paused subscription keeps parked (the store's default when unset). */
+  readonly maxParkedPerSubscription?: number;
   readonly clock: () => Date;
   /** Aborted when Herald stops: a fetch under way ends at once, and the feed is left for the next poll. */
   readonly signal?: AbortSignal;
@@ -100,10 +102,11 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
   }
   const polledAt = deps.clock();
   if (loaded.status === 'not-modified') {
-    const minimum = siteMinimumInterval(undefined, loaded.maxAgeSeconds) ?? state.minIntervalSeconds;
+    const fromMaxAge = siteMinimum(undefined, loaded.maxAgeSeconds);
+    const minimum = fromMaxAge === undefined ? { minIntervalSeconds: state.minIntervalSeconds, minIntervalSource: state.minIntervalSource } : { minIntervalSeconds: fromMaxAge.seconds, minIntervalSource: fromMaxAge.source };
     await store.transaction(async (session) => {
       await fence(session);
-      await saveState(session, deps, { ...state, lastPolledAt: polledAt.toISOString(), ...HEALTHY, minIntervalSeconds: minimum }, polledAt);
+      await saveState(session, deps, { ...state, lastPolledAt: polledAt.toISOString(), ...HEALTHY, ...minimum }, polledAt);
       await release(session);
     });
     deps.activity.feedNotModified({ url });
@@ -111,6 +114,7 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
     return { kind: 'not-modified' };
   }
   const { feed } = loaded;
+  const minimum = siteMinimum(feed.ttlMinutes, loaded.maxAgeSeconds);
   const result = await store.transaction(async (session) => {
     await fence(session);
     const newness = selectNewItems(feed.items, await session.seen.get(url));
@@ -119,10 +123,10 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
       now: polledAt, maxItemAgeDays: deps.maxItemAgeDays, rules: deps.rules, maxPostsPerPoll: deps.maxPostsPerPoll, feedLink: feed.link,
       workspaceRules: newness.newItems.length === 0 ? undefined : await workspaceRulesOf(session, subscriptions),
     });
-    await session.deliveries.add(routed.deliveries);
+    await session.deliveries.add(routed.deliveries, { maxParkedPerSubscription: deps.maxParkedPerSubscription });
     await session.decisions.record(
       seenItemRecords(url, newness.baseline ? feed.items : newness.newItems, polledAt, newness.baseline),
-      decisionRecords(url, newness.newItems, subscriptions, routed.decisions, polledAt),
+      decisionRecords(url, routed.decisions, polledAt),
     );
     await session.seen.save(url, newness.seen);
     await saveState(
@@ -134,7 +138,8 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
         etag: loaded.etag,
         lastModified: loaded.lastModified,
         lastPolledAt: polledAt.toISOString(),
-        minIntervalSeconds: siteMinimumInterval(feed.ttlMinutes, loaded.maxAgeSeconds),
+        minIntervalSeconds: minimum?.seconds,
+        minIntervalSource: minimum?.source,
         ...HEALTHY,
       },
       polledAt,
@@ -143,6 +148,12 @@ async function pollFollowedFeed(url: string, deps: PollDependencies & { readonly
     return { newness, routed };
   });
   const { newness, routed } = result;
+  const stretchedByTtl = minimum?.source === 'ttl' && minimum.seconds > deps.pollIntervalSeconds;
+  if (stretchedByTtl && (state.minIntervalSource !== 'ttl' || state.minIntervalSeconds !== minimum.seconds)) {
+    log.info("the feed's <ttl> stretches its poll interval: it is polled less often than HERALD_POLL_INTERVAL asks", {
+      ttlMinutes: feed.ttlMinutes, intervalSeconds: minimum.seconds, pollIntervalSeconds: deps.pollIntervalSeconds,
+    });
+  }
   if (newness.switchedToLinkIdentity) log.warn('this feed changes its item ids on every fetch; items are now recognised by their links');
   if (log.isLevelEnabled('debug')) for (const decision of routed.decisions) log.debug('routing decision', { ...decision });
   deps.activity.feedPolled({

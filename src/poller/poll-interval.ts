@@ -8,10 +8,16 @@ const MAX_BACKOFF_SECONDS = 6 * 60 * 60;
 
 /** The lower bound a site sets on the interval, capped so a bad header cannot silence a feed for days. */
 export function siteMinimumInterval(ttlMinutes: number | undefined, maxAgeSeconds: number | undefined): number | undefined {
+  return siteMinimum(ttlMinutes, maxAgeSeconds)?.seconds;
+}
+
+/** The site's lower bound with what set it: the feed's <ttl> or the Cache-Control max-age. */
+export function siteMinimum(ttlMinutes: number | undefined, maxAgeSeconds: number | undefined): { seconds: number; source: 'ttl' | 'max-age' } | undefined {
   const fromTtl = ttlMinutes === undefined ? 0 : Math.min(ttlMinutes * 60, TTL_CAP_SECONDS);
   const fromMaxAge = maxAgeSeconds === undefined ? 0 : Math.min(maxAgeSeconds, MAX_AGE_CAP_SECONDS);
-  const minimum = Math.max(fromTtl, fromMaxAge);
-  return minimum > 0 ? minimum : undefined;
+  const seconds = Math.max(fromTtl, fromMaxAge);
+  if (seconds <= 0) return undefined;
+  return { seconds, source: fromTtl >= fromMaxAge ? 'ttl' : 'max-age' };
 }
 
 export function nextIntervalSeconds(options: {

@@ -83,7 +83,7 @@ describe('explainItem (/feed why)', () => {
       expect(answers(explanation)).toEqual({
         kafka: 'posted: posted 2026-11-21 12:00 UTC; matched "kafka" in title',
         rust: 'not-posted: not posted: no term matched: needs "rust" in title',
-        quiet: 'not-posted: not posted: the subscription was paused (paused with /feed pause)',
+        quiet: 'waiting: matched "kafka" in title; held while the subscription is paused (paused with /feed pause): /feed resume posts it',
       });
     }
     expect(answers(await explainItem(store, guild, 'https://blog.test/posts/belt'))).toMatchObject({

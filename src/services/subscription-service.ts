@@ -15,14 +15,16 @@ import { seenItemRecords } from '../delivery/decision-records.ts';
 import { ruleItemOf } from '../delivery/rule-cache.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
 import type { Cache } from '../store/cache.ts';
+import { DEFAULT_MAX_PARKED_PER_SUBSCRIPTION } from '../store/store.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import { explainItem } from './explain-item.ts';
 import type { ItemExplanation } from './explain-item.ts';
 import { PreviewLimiter, type Requester } from './preview-limiter.ts';
 import { RecentFeeds } from './recent-feeds.ts';
-import type { Mention, Platform, Subscription } from '../store/records.ts';
+import type { FeedState, Mention, Platform, Subscription } from '../store/records.ts';
 import { differsFromFile } from './configured-subscriptions.ts';
 import type { ConfiguredSubscription, ConfigSyncResult } from './configured-subscriptions.ts';
+import type { SubscriptionDeliveryCounts } from '../store/store.ts';
 
 export interface SubscriptionServiceOptions {
   readonly store: Store;
@@ -32,9 +34,32 @@ export interface SubscriptionServiceOptions {
   readonly rules: RuleCache;
   readonly allowPrivateUrls: boolean;
   readonly pollIntervalSeconds: number;
+  /** Deliveries a paused subscription keeps for its resume (default the store's). */
+  readonly maxParkedPerSubscription?: number;
   readonly clock: () => Date;
   /** /feed previews running at once in all (one per person always); default 4. */
   readonly previewsInAll?: number;
+}
+
+/** One subscription's health for /feed status. */
+export interface SubscriptionStatus {
+  readonly subscription: Subscription;
+  /** The feed's polling state (lastPolledAt: the last successful poll). */
+  readonly feed: FeedState | undefined;
+  /** Its outbox, sent counted over the last day. */
+  readonly deliveries: SubscriptionDeliveryCounts;
+  /** Why the feed is polled less often than HERALD_POLL_INTERVAL asks, when it is. */
+  readonly slowerBecause?: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What a resume brings back: the items kept while paused, and how many older ones the bound dropped. */
+export interface Resumed {
+  readonly subscription: Subscription;
+  readonly wasPaused: boolean;
+  readonly kept: number;
+  readonly dropped: number;
 }
 
 export interface Workspace {
@@ -203,6 +228,43 @@ export class SubscriptionService {
     return updated ?? subscription;
   }
 
+  /** The health of a workspace's subscriptions (optionally one channel's), oldest first. */
+  async status(workspace: Workspace, channelId?: string): Promise<SubscriptionStatus[]> {
+    const subscriptions = await this.list(workspace, channelId);
+    const now = this.options.clock();
+    const counts = await this.options.store.deliveries.countsBySubscription(subscriptions.map(({ id }) => id), new Date(now.getTime() - DAY_MS));
+    const feeds = new Map<string, FeedState | undefined>();
+    for (const url of new Set(subscriptions.map(({ feedUrl }) => feedUrl))) feeds.set(url, await this.options.store.feeds.get(url));
+    return subscriptions.map((subscription) => {
+      const feed = feeds.get(subscription.feedUrl);
+      const slowerBecause = feed === undefined ? undefined : this.slowerBecause(feed);
+      return { subscription, feed, deliveries: counts.get(subscription.id)!, ...(slowerBecause === undefined ? {} : { slowerBecause }) };
+    });
+  }
+
+  private slowerBecause(feed: FeedState): string | undefined {
+    const asked = this.options.pollIntervalSeconds;
+    if (feed.consecutiveFailures > 0) return `it failed ${feed.consecutiveFailures} ${feed.consecutiveFailures === 1 ? 'time' : 'times'} in a row, so Herald backs off`;
+    const minimum = feed.minIntervalSeconds;
+    if (minimum === undefined || minimum <= asked) return undefined;
+    const what = feed.minIntervalSource === 'max-age' ? "the site's Cache-Control max-age" : "the feed's <ttl>";
+    return `${what} asks for at least ${spell(minimum)} between polls (Herald is set to ${spell(asked)})`;
+  }
+
+  /** How many of its new items a paused subscription keeps for /feed resume. */
+  get maxParkedPerSubscription(): number {
+    return this.options.maxParkedPerSubscription ?? DEFAULT_MAX_PARKED_PER_SUBSCRIPTION;
+  }
+
+  /** Resumes a subscription: what it kept while paused becomes due, in order. Says how many were kept and dropped. */
+  async resume(workspace: Workspace, id: string): Promise<Resumed> {
+    const subscription = await this.find(workspace, id);
+    const now = this.options.clock();
+    const counts = (await this.options.store.deliveries.countsBySubscription([subscription.id], now)).get(subscription.id);
+    const updated = await this.options.store.subscriptions.setPaused(subscription.id, false, undefined, now);
+    return { subscription: updated ?? subscription, wasPaused: subscription.paused, kept: counts?.parked ?? 0, dropped: subscription.parkedDropped ?? 0 };
+  }
+
   /**
    * Changes a subscription's own rule in place: it keeps its id, creation time, pause and pending posts, and since
    * the feed's seen items stay seen, nothing already in the feed is posted because of the new rule.
@@ -319,6 +381,13 @@ function newestFirst(items: readonly Item[]): Item[] {
   const dated = items.every((item) => (item.published ?? item.updated) !== undefined);
   if (!dated) return [...items];
   return [...items].sort((a, b) => (b.published ?? b.updated)!.getTime() - (a.published ?? a.updated)!.getTime());
+}
+
+/** 90 → "1 min 30 s", 3600 → "60 min", 7200 → "2 h". */
+export function spell(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 2 * 3600) return `${Math.floor(seconds / 60)} min${seconds % 60 ? ` ${Math.round(seconds % 60)} s` : ''}`;
+  return `${Math.round((seconds / 3600) * 10) / 10} h`;
 }
 
 function newSubscriptionId(): string {

@@ -37,6 +37,11 @@ export const subscriptionSchema = z.object({
   intervalSeconds: z.number().optional(),
   /** Who `/feed mention` pings for this subscription's items, when they also match `rule` ('' or absent: every item). */
   mention: mentionSchema.optional(),
+  /**
+   * While paused: how many parked deliveries were dropped, oldest first, because more than the bound arrived.
+   * Kept by the store (put leaves it alone); reset when the subscription is resumed.
+   */
+  parkedDropped: z.number().optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -59,6 +64,8 @@ export const feedStateSchema = z.object({
   nextPollAt: z.string().optional(),
   /** Seconds the site asked us to wait at least (ttl, max-age, Retry-After). */
   minIntervalSeconds: z.number().optional(),
+  /** Which of the site's asks set minIntervalSeconds: the feed's <ttl> or the Cache-Control max-age. */
+  minIntervalSource: z.enum(['ttl', 'max-age']).optional(),
   consecutiveFailures: z.number().default(0),
   lastError: z.string().optional(),
   /** When the current run of failures began; cleared by a successful poll. */

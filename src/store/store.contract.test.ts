@@ -367,6 +367,56 @@ describe.each(ENGINES)('Store on %s', (engine) => {
       expect(await store.deliveries.stats(at(1000))).toStrictEqual({ pending: 2, parked: 1, dead: 1 });
     });
 
+    it('keeps at most the bound of parked deliveries per paused subscription, dropping the oldest and counting them', async () => {
+      const { store } = await openTemporary();
+      const paused = subscriptionRecord('p');
+      const other = subscriptionRecord('o', { paused: true, channelId: 'channel-2' });
+      await store.subscriptions.put(paused);
+      await store.subscriptions.put(other);
+      await store.deliveries.add([deliveryRecord('before', paused)]);
+      await store.subscriptions.setPaused('p', true, 'paused with /feed pause', T0);
+      await store.deliveries.add(['a', 'b', 'c'].map((id) => deliveryRecord(id, paused)), { maxParkedPerSubscription: 3 });
+      await store.deliveries.add([deliveryRecord('d', paused), deliveryRecord('o1', other)], { maxParkedPerSubscription: 3 });
+      expect((await store.deliveries.list({ subscriptionId: 'p' })).map((d) => [d.id, d.state])).toEqual([['b', 'parked'], ['c', 'parked'], ['d', 'parked']]);
+      expect((await store.subscriptions.get('p'))?.parkedDropped).toBe(2);
+      expect((await store.subscriptions.get('o'))?.parkedDropped).toBeUndefined();
+      // Putting the subscription again (a config sync, a rename) keeps the count.
+      await store.subscriptions.put({ ...paused, paused: true, rule: 'rust' });
+      expect((await store.subscriptions.get('p'))?.parkedDropped).toBe(2);
+
+      const resumed = await store.subscriptions.setPaused('p', false, undefined, at(1000));
+      expect(resumed?.parkedDropped).toBeUndefined();
+      expect((await store.deliveries.nextForChannel('discord', 'channel-1', 10)).map((d) => d.id)).toEqual(['b', 'c', 'd']);
+      // The default bound is 100.
+      await store.subscriptions.setPaused('o', true, 'x', T0);
+      await store.deliveries.add(Array.from({ length: 105 }, (_, index) => deliveryRecord(`m${index}`, other)));
+      expect((await store.deliveries.countsBySubscription(['o'], T0)).get('o')?.parked).toBe(100);
+      expect((await store.subscriptions.get('o'))?.parkedDropped).toBe(6);
+    });
+
+    it('counts each subscription\'s waiting, parked and dead deliveries, and those sent since a time', async () => {
+      const { store } = await openTemporary();
+      const busy = subscriptionRecord('busy');
+      const idle = subscriptionRecord('idle');
+      const paused = subscriptionRecord('paused', { paused: true });
+      for (const subscription of [busy, idle, paused]) await store.subscriptions.put(subscription);
+      await store.deliveries.add([
+        ...['old-sent', 'new-sent', 'newer-sent', 'dead', 'waiting'].map((id) => deliveryRecord(id, busy)),
+        deliveryRecord('kept', paused),
+      ]);
+      await store.deliveries.markSent('old-sent', at(-2 * 86_400_000));
+      await store.deliveries.markSent('new-sent', at(-3_600_000));
+      await store.deliveries.markSent('newer-sent', T0);
+      await store.deliveries.markFailed('dead', 'dead', 10, 'HTTP 500');
+      const counts = await store.deliveries.countsBySubscription(['busy', 'idle', 'paused', 'unknown'], at(-86_400_000));
+      expect(Object.fromEntries(counts)).toStrictEqual({
+        busy: { pending: 1, parked: 0, dead: 1, sentSince: 2 },
+        idle: { pending: 0, parked: 0, dead: 0, sentSince: 0 },
+        paused: { pending: 0, parked: 1, dead: 0, sentSince: 0 },
+        unknown: { pending: 0, parked: 0, dead: 0, sentSince: 0 },
+      });
+    });
+
     it('adds 10,000 deliveries in one go, quickly', async () => {
       const { store } = await openTemporary();
       const subscriptions = Array.from({ length: 100 }, (_, index) => subscriptionRecord(`s${index}`, { channelId: `c${index}` }));

@@ -22,7 +22,10 @@ export interface SubscriptionRepository {
   listByWorkspace(platform: Platform, workspaceId: string, channelId?: string): Promise<Subscription[]>;
   /** The config file's subscriptions (source 'config'), on every platform. */
   listConfigured(): Promise<Subscription[]>;
-  /** Pauses (with a reason) or resumes; pausing parks its pending deliveries, resuming makes them due again. */
+  /**
+   * Pauses (with a reason) or resumes; pausing parks its pending deliveries, resuming makes them due again (in
+   * their order) and sets `parkedDropped` back to none.
+   */
   setPaused(id: string, paused: boolean, reason: string | undefined, now: Date): Promise<Subscription | undefined>;
   /** Changes only its rule: its creation time, pause, skipped items and deliveries stay. */
   setRule(id: string, rule: string): Promise<Subscription | undefined>;
@@ -74,12 +77,34 @@ export interface OutboxStats {
   readonly oldestDueAt?: Date;
 }
 
+/** Most deliveries a paused subscription keeps parked, unless the caller says otherwise. */
+export const DEFAULT_MAX_PARKED_PER_SUBSCRIPTION = 100;
+
+export interface AddDeliveriesOptions {
+  /**
+   * Most parked deliveries one paused subscription keeps (default DEFAULT_MAX_PARKED_PER_SUBSCRIPTION): past it,
+   * its oldest parked ones are deleted and counted in the subscription's `parkedDropped`.
+   */
+  readonly maxParkedPerSubscription?: number;
+}
+
+/** One subscription's outbox: what waits, what is parked or dead-lettered, and what was sent since a time. */
+export interface SubscriptionDeliveryCounts {
+  readonly pending: number;
+  readonly parked: number;
+  readonly dead: number;
+  readonly sentSince: number;
+}
+
 export interface DeliveryRepository {
   /**
-   * Adds deliveries as pending (those of a paused subscription as parked); an id already present is left as it
-   * is, so a repeated poll cannot double a delivery. Marks each channel as having work from `nextAttemptAt`.
+   * Adds deliveries as pending (those of a paused subscription as parked, within the bound of `options`); an id
+   * already present is left as it is, so a repeated poll cannot double a delivery. Marks each channel as having
+   * work from `nextAttemptAt`.
    */
-  add(deliveries: readonly Delivery[]): Promise<void>;
+  add(deliveries: readonly Delivery[], options?: AddDeliveriesOptions): Promise<void>;
+  /** For each of the subscriptions (every id is in the answer, with zeros when it has none), sent counted from `sentSince`. */
+  countsBySubscription(subscriptionIds: readonly string[], sentSince: Date): Promise<Map<string, SubscriptionDeliveryCounts>>;
   get(id: string): Promise<StoredDelivery | undefined>;
   /** Oldest first (the order they were added in). */
   list(filter?: DeliveryFilter): Promise<StoredDelivery[]>;

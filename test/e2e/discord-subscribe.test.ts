@@ -217,7 +217,7 @@ describe('Discord: a channel subscribes to a feed and gets only the items that m
     expect(discord.directMessages(MEMBER.id)).toEqual([]);
   });
 
-  it('pauses and resumes: items that arrive while paused are not posted, later ones are', async () => {
+  it('pauses and resumes: items that arrive while paused are posted on resume, then later ones', async () => {
     const id = (await command('list', {}, MEMBER)).content.split('\n').find((line) => line.includes(`<#${DATA_ENG}>`))?.match(/`(\w+)`/)?.[1];
     expect(id).toBeDefined();
     const refused = await command('pause', { subscription: id! }, MEMBER);
@@ -225,12 +225,12 @@ describe('Discord: a channel subscribes to a feed and gets only the items that m
     expect((await command('pause', { subscription: id! })).content).toMatch(/Paused/);
     publish({ guid: 'paused', title: 'Kafka while paused' });
     await waitForPolls(2);
-    expect((await command('resume', { subscription: id! })).content).toMatch(/Resumed/);
-    publish({ guid: 'resumed', title: 'Kafka after resume' });
-    await discord.waitForMessages(DATA_ENG, 7, 15_000);
-    await waitForPolls(1);
-    expect(titles(DATA_ENG).slice(-1)).toEqual(['Kafka after resume']);
     expect(titles(DATA_ENG)).not.toContain('Kafka while paused');
+    expect((await command('resume', { subscription: id! })).content).toMatch(/Resumed.*\n.*The 1 item that arrived while it was paused is being posted now/s);
+    publish({ guid: 'resumed', title: 'Kafka after resume' });
+    await discord.waitForMessages(DATA_ENG, 8, 15_000);
+    await waitForPolls(1);
+    expect(titles(DATA_ENG).slice(-2)).toEqual(['Kafka while paused', 'Kafka after resume']);
   });
 
   it('stops posting after /feed remove, and autocompletes the subscription', async () => {

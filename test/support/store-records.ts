@@ -33,6 +33,7 @@ export function feedStateRecord(url: string, overrides: Partial<FeedState> = {})
     lastPolledAt: T0.toISOString(),
     nextPollAt: at(600_000).toISOString(),
     minIntervalSeconds: 1800,
+    minIntervalSource: 'ttl',
     consecutiveFailures: 2,
     lastError: 'HTTP 503',
     failingSince: at(-3_600_000).toISOString(),

@@ -19,12 +19,15 @@ let discord: DiscordEmulator;
 let sender: DiscordSender;
 beforeAll(async () => {
   discord = await startDiscordEmulator();
-  discord.addGuild({ id: '1', name: 'G', channels: [{ id: '11', name: 'ok' }, { id: '12', name: 'forbidden' }, { id: '13', name: 'hidden' }, { id: '14', name: 'missing' }] });
+  discord.addGuild({
+    id: '1', name: 'G',
+    channels: [{ id: '11', name: 'ok' }, { id: '12', name: 'forbidden' }, { id: '13', name: 'hidden' }, { id: '14', name: 'missing' }, { id: '15', name: 'thread', type: 11 }, { id: '16', name: 'locked', type: 11 }],
+  });
   discord.setChannelAccess('12', 'forbidden');
   discord.setChannelAccess('13', 'hidden');
   discord.setChannelAccess('14', 'missing');
   discord.closeDirectMessages(CLOSED_MANAGER);
-  sender = new DiscordSender(new REST({ api: discord.apiBase, retries: 0 }).setToken(discord.token));
+  sender = new DiscordSender(new REST({ api: discord.apiBase, retries: 0 }).setToken(discord.token), discord.token);
 });
 afterAll(async () => {
   await discord.close();
@@ -49,6 +52,41 @@ describe('DiscordSender', () => {
     const outcome = await sender.send(channel, message, `d-${channel}`);
     expect(outcome.kind).toBe('channel-lost');
     expect(outcome.kind === 'channel-lost' && outcome.reason).toMatch(reason);
+  });
+
+  it('posts again without a link Discord refuses (50035 at embeds.0.url), and says what it left out', async () => {
+    const long = { ...message, title: 'Long link', url: `https://blog.test/${'a'.repeat(2100)}` };
+    const outcome = await sender.send('11', long, 'delivery-long');
+    expect(outcome).toEqual({ kind: 'sent', without: ['the link (embeds.0.url: Must be 2048 or fewer in length.)'] });
+    const posted = discord.messages('11').at(-1)!;
+    expect(posted.embeds[0]).toMatchObject({ title: 'Long link', description: 'News' });
+    expect(posted.embeds[0]).not.toHaveProperty('url');
+    const refused = discord.requests.filter((request) => request.method === 'POST' && request.path === '/channels/11/messages' && request.status === 400);
+    expect(refused).toHaveLength(1);
+  });
+
+  it('unarchives an archived thread and posts in it; reports a locked one as lost', async () => {
+    discord.archiveThread('15');
+    expect(await sender.send('15', message, 'delivery-thread')).toEqual({ kind: 'sent', without: ['the thread was archived: Herald unarchived it'] });
+    expect(discord.threadState('15')).toEqual({ archived: false, locked: false });
+    expect(discord.messages('15')).toHaveLength(1);
+    discord.archiveThread('16', { locked: true });
+    const outcome = await sender.send('16', message, 'delivery-locked');
+    expect(outcome).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/thread is archived and Herald could not unarchive it.*50013/) });
+    expect(discord.messages('16')).toEqual([]);
+  });
+
+  it('stops on a reset token (401) without blaming the message, and knows when the token works again', async () => {
+    discord.resetToken();
+    try {
+      const outcome = await sender.send('11', message, 'delivery-401');
+      expect(outcome).toMatchObject({ kind: 'auth-failed', reason: expect.stringMatching(/401/), action: expect.stringMatching(/DISCORD_TOKEN/) });
+      expect(await sender.checkCredentials()).toBe(false);
+    } finally {
+      discord.restoreToken();
+    }
+    expect(await sender.checkCredentials()).toBe(true);
+    expect(await sender.send('11', message, 'delivery-after-401')).toEqual({ kind: 'sent' });
   });
 
   it('reports an unreachable Discord as worth retrying', async () => {

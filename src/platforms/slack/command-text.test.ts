@@ -112,10 +112,10 @@ describe('parseSlashCommandText', () => {
     });
 
     it('suggests the subcommand meant', () => {
-      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention and help.');
+      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention, status and help.');
       expect(errorOf('rem abc')).toContain('Did you mean `/feed remove`?');
       expect(errorOf('hlep')).toContain('Did you mean `/feed help`?');
-      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention and help.');
+      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention, status and help.');
       expect(parse('<#C1|x>')).toEqual({ error: expect.stringContaining('Unknown subcommand `#x`'), subcommand: undefined });
     });
 

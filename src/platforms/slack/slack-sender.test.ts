@@ -45,6 +45,17 @@ describe('SlackSender', () => {
     expect(await sender.findSent('C0OPEN', 'delivery-never-posted', before)).toBe(false);
   });
 
+  it.each(['invalid_auth', 'token_revoked', 'account_inactive'] as const)('stops on %s without blaming the message, and knows when the token works again', async (refusal) => {
+    slack.revokeBotToken(refusal);
+    try {
+      expect(await sender.send('C0OPEN', MESSAGE, 'delivery-x')).toEqual({ kind: 'auth-failed', reason: `Slack answered ${refusal}`, action: expect.stringMatching(/SLACK_BOT_TOKEN.*resumes by itself/) });
+      expect(await sender.checkCredentials()).toBe(false);
+    } finally {
+      slack.restoreBotToken();
+    }
+    expect(await sender.checkCredentials()).toBe(true);
+  });
+
   it('reports archived, hidden and unknown channels as lost, with a reason a person can act on', async () => {
     expect(await sender.send('C0OLD', MESSAGE, 'delivery-x')).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/archived.*is_archived/) });
     expect(await sender.send('G0HIDDEN', MESSAGE, 'delivery-x')).toEqual({ kind: 'channel-lost', reason: expect.stringMatching(/\/invite @Herald.*channel_not_found/) });
@@ -63,8 +74,8 @@ describe('SlackSender', () => {
     expect(Date.now() - startedAt).toBeLessThan(2000);
   });
 
-  it('retries later when the token is refused (an operator problem, not the message)', async () => {
-    expect(await sendWith('xoxb-revoked', 'C0OPEN')).toEqual({ kind: 'retry', error: 'Slack answered invalid_auth' });
+  it('stops sending, keeping the message, when the token is refused (an operator problem, not the message)', async () => {
+    expect(await sendWith('xoxb-revoked', 'C0OPEN')).toMatchObject({ kind: 'auth-failed', reason: 'Slack answered invalid_auth' });
   });
 
   it('retries later when Slack cannot be reached', async () => {

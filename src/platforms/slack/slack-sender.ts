@@ -2,7 +2,8 @@
  * Posts rendered items to Slack channels with chat.postMessage and maps Slack's answers to delivery outcomes.
  * The client rejects rate-limited calls instead of sleeping in them: the outbox waits out Retry-After, so the
  * wait survives a restart and other work goes on meanwhile. Also tells a subscription's manager, in a direct
- * message from the app, when their subscription had to be paused.
+ * message from the app, when their subscription had to be paused. A refused token (invalid_auth, token_revoked,
+ * account_inactive) stops sending until `checkCredentials` (auth.test) finds it works.
  */
 import { webApi } from '@slack/bolt';
 import type { Reply } from '../../commands/reply.ts';
@@ -22,6 +23,15 @@ const LOST_CHANNEL_REASONS: Readonly<Record<string, string>> = {
   is_archived: 'the Slack channel is archived',
   restricted_action: 'this workspace does not let Herald post in the channel',
 };
+
+/** Slack's answers when it no longer takes the bot token, with what the operator must do. */
+const AUTH_FAILURES: Readonly<Record<string, string>> = {
+  invalid_auth: 'Slack does not accept the token in SLACK_BOT_TOKEN: copy the Bot User OAuth Token from the app\'s "OAuth & Permissions" page into SLACK_BOT_TOKEN and restart Herald',
+  not_authed: 'no bot token reached Slack: set SLACK_BOT_TOKEN and restart Herald',
+  token_revoked: 'the bot token was revoked (the app was uninstalled, or its token rotated): reinstall the app to the workspace, put the new Bot User OAuth Token in SLACK_BOT_TOKEN and restart Herald',
+  account_inactive: "the app's bot user was deactivated, or the workspace is gone: reinstall the app (a workspace admin may have to re-enable it), put the new Bot User OAuth Token in SLACK_BOT_TOKEN and restart Herald",
+};
+const AUTH_RECHECK = '; Herald checks the token every few minutes and resumes by itself once it works';
 
 /** Errors no retry can fix: the message itself is wrong. */
 const REJECTED = new Set(['msg_too_long', 'invalid_blocks', 'invalid_blocks_format', 'no_text', 'too_many_attachments', 'invalid_arguments']);
@@ -60,6 +70,16 @@ export class SlackSender implements MessageSender {
     }
   }
 
+  async checkCredentials(): Promise<boolean> {
+    try {
+      await this.client.auth.test();
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === webApi.ErrorCode.PlatformError && AUTH_FAILURES[(error as webApi.WebAPIPlatformError).data.error] !== undefined) return false;
+      throw error;
+    }
+  }
+
   /** Looks through the channel's messages since shortly before `since` for the one carrying the delivery's id. */
   async findSent(channelId: string, nonce: string, since: Date): Promise<boolean> {
     const oldest = String((since.getTime() - HISTORY_MARGIN_MS) / 1000);
@@ -89,6 +109,8 @@ export function outcomeOf(error: unknown): SendOutcome {
   }
   if (code === webApi.ErrorCode.PlatformError) {
     const slackError = (error as webApi.WebAPIPlatformError).data.error;
+    const action = AUTH_FAILURES[slackError];
+    if (action !== undefined) return { kind: 'auth-failed', reason: `Slack answered ${slackError}`, action: `${action}${AUTH_RECHECK}` };
     const lost = LOST_CHANNEL_REASONS[slackError];
     if (lost !== undefined) return { kind: 'channel-lost', reason: `${lost} (Slack error ${slackError})` };
     // Slack spells it both ways across methods and documents.

@@ -17,6 +17,7 @@ import { deliverySendingSince } from './005-delivery-sending-since.ts';
 import { itemDecisionsSchema } from './006-item-decisions.ts';
 import { workspaceRulesAndMentions } from './007-workspace-rules-and-mentions.ts';
 import { configuredSubscriptions } from './009-configured-subscriptions.ts';
+import { parkedBoundAndIntervalSource } from './011-parked-bound-and-interval-source.ts';
 
 export interface MigrationOutcome {
   /** What migration 002 brought over from the previous release's Keyv table, when it found one. */
@@ -44,6 +45,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
       '006-item-decisions': itemDecisionsSchema(engine),
       '007-workspace-rules-and-mentions': workspaceRulesAndMentions(engine),
       '009-configured-subscriptions': configuredSubscriptions(),
+      '011-parked-bound-and-interval-source': parkedBoundAndIntervalSource(),
     }),
     ...(engine === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });

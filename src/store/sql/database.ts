@@ -28,6 +28,8 @@ export interface SubscriptionsTable {
   mention_role_id: string | null;
   mention_role_name: string | null;
   mention_rule: string | null;
+  /** Parked deliveries dropped (oldest first) while paused, past the bound (migration 011); kept by the store alone. */
+  parked_dropped: Generated<number>;
 }
 
 export interface WorkspaceRulesTable {
@@ -48,6 +50,8 @@ export interface FeedsTable {
   /** Null: due at once. */
   next_poll_at: number | null;
   min_interval_seconds: number | null;
+  /** 'ttl' | 'max-age': what set min_interval_seconds (migration 011). */
+  min_interval_source: string | null;
   consecutive_failures: number;
   last_error: string | null;
   failing_since: number | null;

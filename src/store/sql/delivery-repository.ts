@@ -5,7 +5,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { storedDeliverySchema } from '../records.ts';
 import type { Delivery, Platform, StoredDelivery } from '../records.ts';
-import type { DeliveryFilter, DeliveryRepository, OutboxStats } from '../store.ts';
+import { DEFAULT_MAX_PARKED_PER_SUBSCRIPTION } from '../store.ts';
+import type { AddDeliveriesOptions, DeliveryFilter, DeliveryRepository, OutboxStats, SubscriptionDeliveryCounts } from '../store.ts';
 import { atomically, chunksOf } from './batches.ts';
 import { markChannelsDue } from './channel-schedule.ts';
 import { isoOf, millisOf, optionalIsoOf, parseJsonColumn, validRecord, wellFormedRecords } from './columns.ts';
@@ -18,7 +19,7 @@ export class SqlDeliveryRepository implements DeliveryRepository {
     private readonly reportMalformed?: MalformedRowReport,
   ) {}
 
-  async add(deliveries: readonly Delivery[]): Promise<void> {
+  async add(deliveries: readonly Delivery[], options: AddDeliveriesOptions = {}): Promise<void> {
     if (deliveries.length === 0) return;
     const rows = deliveries.map((delivery) => rowOf(delivery));
     await atomically(this.db, async (db) => {
@@ -29,7 +30,40 @@ export class SqlDeliveryRepository implements DeliveryRepository {
       }
       const pending = rows.filter((row) => row.state === 'pending');
       await markChannelsDue(db, pending.map((row) => ({ platform: row.platform as Platform, channelId: row.channel_id, dueAt: row.next_attempt_at })));
+      const limit = Math.max(0, options.maxParkedPerSubscription ?? DEFAULT_MAX_PARKED_PER_SUBSCRIPTION);
+      for (const subscriptionId of [...paused].sort()) await dropOldestParked(db, subscriptionId, limit);
     });
+  }
+
+  async countsBySubscription(subscriptionIds: readonly string[], sentSince: Date): Promise<Map<string, SubscriptionDeliveryCounts>> {
+    const counts = new Map<string, { pending: number; parked: number; dead: number; sentSince: number }>();
+    for (const id of subscriptionIds) counts.set(id, { pending: 0, parked: 0, dead: 0, sentSince: 0 });
+    for (const chunk of chunksOf([...counts.keys()])) {
+      const waiting = await this.db
+        .selectFrom('deliveries')
+        .select(['subscription_id', 'state', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('subscription_id', 'in', chunk)
+        .where('state', 'in', ['pending', 'parked', 'dead'])
+        .groupBy(['subscription_id', 'state'])
+        .execute();
+      for (const row of waiting) {
+        const entry = counts.get(row.subscription_id);
+        if (entry !== undefined) entry[row.state as 'pending' | 'parked' | 'dead'] = Number(row.count);
+      }
+      const sent = await this.db
+        .selectFrom('deliveries')
+        .select(['subscription_id', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('subscription_id', 'in', chunk)
+        .where('state', '=', 'sent')
+        .where('sent_at', '>=', sentSince.getTime())
+        .groupBy('subscription_id')
+        .execute();
+      for (const row of sent) {
+        const entry = counts.get(row.subscription_id);
+        if (entry !== undefined) entry.sentSince = Number(row.count);
+      }
+    }
+    return counts;
   }
 
   async get(id: string): Promise<StoredDelivery | undefined> {
@@ -134,6 +168,21 @@ async function pausedAmong(db: Kysely<Database>, subscriptionIds: readonly strin
     for (const { id } of rows) paused.add(id);
   }
   return paused;
+}
+
+/** Keeps the subscription's `limit` newest parked deliveries; the older ones are deleted and counted as dropped. */
+async function dropOldestParked(db: Kysely<Database>, subscriptionId: string, limit: number): Promise<void> {
+  const parked = db.selectFrom('deliveries').where('subscription_id', '=', subscriptionId).where('state', '=', 'parked');
+  const { count } = await parked.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const excess = Number(count) - limit;
+  if (excess <= 0) return;
+  const oldest = await parked.select('id').orderBy('seq').limit(excess).execute();
+  for (const chunk of chunksOf(oldest.map(({ id }) => id))) await db.deleteFrom('deliveries').where('id', 'in', chunk).execute();
+  await db
+    .updateTable('subscriptions')
+    .set((eb) => ({ parked_dropped: eb('parked_dropped', '+', oldest.length) }))
+    .where('id', '=', subscriptionId)
+    .execute();
 }
 
 /** Without sending_since (null until a post is under way), so migration 002's import, which runs before 005, can use it. */

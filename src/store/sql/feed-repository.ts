@@ -10,7 +10,7 @@ import { atomically, chunksOf } from './batches.ts';
 import { optionalIsoOf, optionalMillisOf, validRecord } from './columns.ts';
 import type { Database, FeedsTable } from './database.ts';
 
-type FeedStateColumns = Omit<FeedsTable, 'url' | 'seen_identity' | 'lease_owner' | 'lease_until'>;
+type FeedStateColumns = Omit<FeedsTable, 'url' | 'seen_identity' | 'lease_owner' | 'lease_until' | 'min_interval_source'> & { min_interval_source?: string };
 
 export class SqlFeedRepository implements FeedRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -70,6 +70,9 @@ function stateColumnsOf(state: FeedState): FeedStateColumns {
     last_polled_at: optionalMillisOf(state.lastPolledAt, field('lastPolledAt')),
     next_poll_at: optionalMillisOf(state.nextPollAt, field('nextPollAt')),
     min_interval_seconds: state.minIntervalSeconds ?? null,
+    // Written only when known: migration 002's import saves states before migration 011 added the column. A source
+    // is read only beside the minimum it explains, and whoever sets a minimum sets its source.
+    ...(state.minIntervalSource === undefined ? {} : { min_interval_source: state.minIntervalSource }),
     consecutive_failures: state.consecutiveFailures,
     last_error: state.lastError ?? null,
     failing_since: optionalMillisOf(state.failingSince, field('failingSince')),
@@ -87,6 +90,7 @@ function feedStateOf(row: Selectable<FeedsTable>): FeedState {
       lastPolledAt: optionalIsoOf(row.last_polled_at),
       nextPollAt: optionalIsoOf(row.next_poll_at),
       minIntervalSeconds: row.min_interval_seconds,
+      minIntervalSource: row.min_interval_seconds === null ? null : row.min_interval_source,
       consecutiveFailures: row.consecutive_failures,
       lastError: row.last_error,
       failingSince: optionalIsoOf(row.failing_since),

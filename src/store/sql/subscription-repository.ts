@@ -62,7 +62,7 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     return atomically(this.db, async (db) => {
       const row = await db
         .updateTable('subscriptions')
-        .set({ paused: paused ? 1 : 0, paused_reason: paused ? (reason ?? null) : null })
+        .set({ paused: paused ? 1 : 0, paused_reason: paused ? (reason ?? null) : null, ...(paused ? {} : { parked_dropped: 0 }) })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
@@ -113,7 +113,8 @@ function mentionColumns(mention: Mention | undefined): Pick<SubscriptionsTable, 
   return { mention_role_id: mention?.roleId ?? null, mention_role_name: mention?.roleName ?? null, mention_rule: mention?.rule || null };
 }
 
-function rowOf(subscription: Subscription): SubscriptionsTable {
+/** Without parked_dropped: the store alone keeps that count, so putting a subscription again leaves it as it is. */
+function rowOf(subscription: Subscription): Omit<SubscriptionsTable, 'parked_dropped'> {
   return {
     id: subscription.id,
     platform: subscription.platform,
@@ -158,6 +159,7 @@ function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
         row.mention_role_id === null
           ? undefined
           : { roleId: row.mention_role_id, roleName: row.mention_role_name ?? row.mention_role_id, ...(row.mention_rule ? { rule: row.mention_rule } : {}) },
+      parkedDropped: row.parked_dropped > 0 ? Number(row.parked_dropped) : undefined,
     },
     origin,
   );

@@ -36,6 +36,7 @@ export const MESSAGE_LIMITS = {
   mentionIds: 100,
 } as const;
 
+const EMBED_URL_MAX = 2048;
 const MENTION_TYPES = ['roles', 'users', 'everyone'];
 const IS_COMPONENTS_V2 = 1 << 15;
 
@@ -90,6 +91,8 @@ function checkRequired(errors: ErrorCollector, path: Array<string | number>, val
 function checkUrl(errors: ErrorCollector, path: Array<string | number>, value: unknown, allowAttachment: boolean): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string') return errors.add(path, 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
+  // RichEmbed and its image, thumbnail, author and footer URLs: maxLength 2048 (openapi.json).
+  if (value.length > EMBED_URL_MAX) return errors.add(path, 'BASE_TYPE_MAX_LENGTH', `Must be ${EMBED_URL_MAX} or fewer in length.`);
   let scheme: string;
   try {
     scheme = new URL(value).protocol.replace(/:$/, '');

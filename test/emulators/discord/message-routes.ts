@@ -29,6 +29,8 @@ export function messageRoutes(context: RouteContext): Route[] {
     route('POST', '/channels/:id/messages', (request, [channelId = '']) => {
       const access = resolveMessageChannel(state, channelId, 'send');
       if ('refusal' in access) return access.refusal;
+      const archived = context.threads?.refusePost(channelId);
+      if (archived) return archived;
       const body = request.body;
       if (!isRecord(body)) return apiError(400, 50035, 'Invalid Form Body');
       const invalid = validateMessage(body);

@@ -44,6 +44,8 @@ export interface Dispatcher {
   dispatchToGuild(guildId: string, event: string, data: unknown, intent: number | null): void;
 }
 
+import type { Threads } from './threads.ts';
+
 export interface RouteContext {
   state: EmulatorState;
   gateway: Dispatcher;
@@ -52,6 +54,8 @@ export interface RouteContext {
   gatewayUrl: string;
   shards: number;
   nonceWindowMs: number;
+  /** Archived and locked threads (threads.ts); absent: no thread is archived. */
+  threads?: Threads;
 }
 
 export const INTENTS = { GUILDS: 1 << 0, GUILD_MESSAGES: 1 << 9 } as const;

@@ -18,6 +18,8 @@ import { autocomplete, runCommand } from './run-command.ts';
 import { EmulatorState } from './state.ts';
 import { FaultSchedule } from './faults.ts';
 import { InvalidRequestLimit } from './invalid-requests.ts';
+import { THREAD_TYPES, threadRoutes, Threads } from './threads.ts';
+import { TokenReset } from './token-reset.ts';
 import { channelObject, guildCreateObject } from './objects.ts';
 import type { DiscordEmulator, EmulatorOptions, PostedMessage, RequestRecord } from './types.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -122,8 +124,10 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     globalPerSecond: options.globalLimitPerSecond ?? 50,
   });
   const requests: RequestRecord[] = [];
-  const context: RouteContext = { state, gateway, interactions, gatewayUrl: '', shards: options.shards ?? 1, nonceWindowMs: NONCE_WINDOW_MS };
-  const routes = restRoutes(context);
+  const threads = new Threads();
+  const tokenReset = new TokenReset();
+  const context: RouteContext = { state, gateway, interactions, gatewayUrl: '', shards: options.shards ?? 1, nonceWindowMs: NONCE_WINDOW_MS, threads };
+  const routes = [...restRoutes(context), ...threadRoutes(context, threads)];
 
   const handle = async (request: IncomingMessage): Promise<{ path: string; result: RestResponse; headers: Record<string, string> }> => {
     const method = request.method ?? 'GET';
@@ -134,7 +138,7 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     if (found === undefined) return { path, result: errors.notFound(), headers: {} };
     if (found === 'wrong-method') return { path, result: errors.methodNotAllowed(), headers: {} };
     const { route, params } = found;
-    const asBot = request.headers.authorization === `Bot ${token}`;
+    const asBot = request.headers.authorization === `Bot ${token}` && !tokenReset.active;
     if (route.auth && !asBot) return { path, result: errors.unauthorized(), headers: {} };
     // Discord limits requests without a token per IP address; the emulator only limits the bot's.
     const decision = limiter.check(method, path, route.global && asBot);
@@ -248,6 +252,14 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
       limiter.inject(routeMatcher, retryAfterSeconds, limitOptions.global ?? false);
     },
     dropConnections: (code = 4000) => gateway.dropConnections(code),
+    resetToken: () => tokenReset.reset(),
+    restoreToken: () => tokenReset.restore(),
+    archiveThread(channelId, { locked = false } = {}) {
+      const channel = state.channels.get(channelId);
+      if (!channel || !THREAD_TYPES.has(channel.type)) throw new Error(`${channelId} is not a thread: add it with addGuild as a channel of type 11 or 12`);
+      threads.set(channelId, { archived: true, locked });
+    },
+    threadState: (channelId) => threads.get(channelId),
     get registeredCommands() {
       return { global: [...state.globalCommands], guild: Object.fromEntries([...state.guildCommands].map(([id, list]) => [id, [...list]])) };
     },

@@ -172,6 +172,13 @@ export interface DiscordEmulator {
   closeDirectMessages(userId: string): void;
   /** The next request whose `METHOD /path` contains the string (or matches the RegExp) gets a 429. */
   rateLimitNext(routeMatcher: string | RegExp, retryAfterSeconds: number, options?: { global?: boolean }): void;
+  /** The bot token is reset: every request with it gets 401 until restoreToken() (the gateway stays connected). */
+  resetToken(): void;
+  restoreToken(): void;
+  /** Archives a thread channel (type 11 or 12): posts to it get 400/50083; a locked one the bot cannot unarchive (403/50013). */
+  archiveThread(channelId: string, options?: { locked?: boolean }): void;
+  /** A thread's archived and locked flags, once archiveThread was called for it. */
+  threadState(channelId: string): { readonly archived: boolean; readonly locked: boolean } | undefined;
   /** Drops every gateway connection with the close code (default 4000, resumable); sessions stay resumable unless 1000/1001. */
   dropConnections(code?: number): void;
   readonly registeredCommands: { global: unknown[]; guild: Record<string, unknown[]> };

@@ -129,6 +129,8 @@ export async function startSlackEmulator(options: EmulatorOptions = {}): Promise
     },
     rateLimitNext: (method, retryAfterSeconds) => webApi.rateLimitNext(method, retryAfterSeconds),
     faults,
+    revokeBotToken: (refusal = 'token_revoked') => webApi.botTokenRevocation.revoke(refusal),
+    restoreBotToken: () => webApi.botTokenRevocation.restore(),
     runSlashCommand: (input) => runSlashCommand({ state, socketMode, responseUrls, ackDeadlineMs: options.ackDeadlineMs ?? 3000 }, input),
     socketConnections: () => socketMode.openConnections,
     waitForSocketConnection: (timeoutMs = DEFAULT_WAIT_MS) => waitForSockets((n) => n > 0, 'a Socket Mode connection', timeoutMs),

@@ -4,6 +4,7 @@
  */
 import type { SharedFile } from './file-uploads.ts';
 import type { SlackFaultSchedule } from './faults.ts';
+import type { BotTokenRefusal } from './token-revocation.ts';
 
 export interface ChannelInput {
   id: string;
@@ -196,6 +197,9 @@ export interface SlackEmulator {
   calls(method?: string): ReadonlyArray<ApiCall>;
   /** Resolves once `method` has been called `count` times (Bolt's start-up auth.test is not awaited by app.start()). */
   waitForCalls(method: string, count: number, timeoutMs?: number): Promise<ReadonlyArray<ApiCall>>;
+  /** Slack stops taking the bot token: every call with it answers `ok: false` and this error until restoreBotToken(). */
+  revokeBotToken(refusal?: BotTokenRefusal): void;
+  restoreBotToken(): void;
   /** The next call of `method` gets HTTP 429 with Retry-After. */
   rateLimitNext(method: string, retryAfterSeconds: number): void;
   /** Faults a test schedules (429s, 5xx, hangs, dropped connections, lost channels), and what fired. */

@@ -13,12 +13,14 @@ import { METHODS } from './web-api-methods.ts';
 import type { ApiAnswer, MethodContext, TokenKind } from './web-api-methods.ts';
 import { parseApiRequest } from './web-api-request.ts';
 import type { FileUploads } from './file-uploads.ts';
+import { BotTokenRevocation } from './token-revocation.ts';
 
 export class WebApi {
   readonly #state: EmulatorState;
   readonly #context: MethodContext;
   readonly #rateLimits = new Map<string, number[]>();
   readonly #tiers = new RateTiers();
+  readonly botTokenRevocation = new BotTokenRevocation();
 
   constructor(state: EmulatorState, openSocketUrl: () => string, uploads: FileUploads, private readonly faults: SlackFaultSchedule, private readonly rateTiers: boolean) {
     this.#state = state;
@@ -47,6 +49,8 @@ export class WebApi {
     const kind = this.#tokenKind(token);
     if (kind === 'missing') return answer(200, { ok: false, error: 'not_authed' });
     if (kind === 'invalid') return answer(200, { ok: false, error: 'invalid_auth' });
+    const refusal = kind === 'bot' ? this.botTokenRevocation.refusal : undefined;
+    if (refusal !== undefined) return answer(200, { ok: false, error: refusal });
     if (kind !== spec.token) return answer(200, { ok: false, error: 'not_allowed_token_type' });
 
     const scopes = this.#state.identity.scopes;
