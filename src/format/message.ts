@@ -18,6 +18,8 @@ export interface Message {
   readonly feedUrl: string;
   readonly timestamp?: Date;
   readonly categories: readonly string[];
+  /** The subscription's layout when the item was routed (template.ts); none: the platform's own layout. */
+  readonly template?: string;
 }
 
 const UNTITLED = '(untitled)';

@@ -27,6 +27,8 @@ export const subscriptionSchema = z.object({
   source: z.literal('config').optional(),
   /** How often its feed should be polled, when it asks for other than the default (the feed takes the smallest). */
   intervalSeconds: z.number().optional(),
+  /** The layout of its posts with placeholders (src/format/template.ts); none: Herald's own. */
+  template: z.string().optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -66,6 +68,7 @@ export const storedMessageSchema = z.object({
   feedUrl: z.string(),
   timestamp: z.string().optional(),
   categories: z.array(z.string()),
+  template: z.string().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 
