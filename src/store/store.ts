@@ -24,6 +24,8 @@ export interface SubscriptionRepository {
   listConfigured(): Promise<Subscription[]>;
   /** Pauses (with a reason) or resumes; pausing parks its pending deliveries, resuming makes them due again. */
   setPaused(id: string, paused: boolean, reason: string | undefined, now: Date): Promise<Subscription | undefined>;
+  /** Sets the layout of its posts from now on (undefined: Herald's own); deliveries already routed keep theirs. */
+  setTemplate(id: string, template: string | undefined): Promise<Subscription | undefined>;
   /** Points every subscription of `from` at `to` (a feed that moved for good); returns how many moved. */
   moveFeed(from: string, to: string): Promise<number>;
   count(): Promise<number>;

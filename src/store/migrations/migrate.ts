@@ -15,6 +15,7 @@ import { gatewayShardsSchema } from './003-gateway-shards.ts';
 import { searchPrecedenceRules } from './004-search-precedence.ts';
 import { deliverySendingSince } from './005-delivery-sending-since.ts';
 import { itemDecisionsSchema } from './006-item-decisions.ts';
+import { subscriptionTemplate } from './008-subscription-template.ts';
 import { configuredSubscriptions } from './009-configured-subscriptions.ts';
 
 export interface MigrationOutcome {
@@ -41,6 +42,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
       '004-search-precedence': searchPrecedenceRules(),
       '005-delivery-sending-since': deliverySendingSince(engine),
       '006-item-decisions': itemDecisionsSchema(engine),
+      '008-subscription-template': subscriptionTemplate(),
       '009-configured-subscriptions': configuredSubscriptions(),
     }),
     ...(engine === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),

@@ -24,6 +24,8 @@ export interface SubscriptionsTable {
   /** 'config' for a config-file subscription, null for one made in chat (migration 009). */
   source: string | null;
   interval_seconds: number | null;
+  /** The posts' layout (migration 008), or null for Herald's own. */
+  template: string | null;
 }
 
 export interface FeedsTable {

@@ -85,6 +85,11 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     });
   }
 
+  async setTemplate(id: string, template: string | undefined): Promise<Subscription | undefined> {
+    const row = await this.db.updateTable('subscriptions').set({ template: template ?? null }).where('id', '=', id).returningAll().executeTakeFirst();
+    return row === undefined ? undefined : subscriptionOf(row);
+  }
+
   moveFeed(from: string, to: string): Promise<number> {
     return atomically(this.db, async (db) => {
       const { numUpdatedRows } = await db.updateTable('subscriptions').set({ feed_url: to }).where('feed_url', '=', from).executeTakeFirstOrThrow();
@@ -117,6 +122,8 @@ function rowOf(subscription: Subscription): Insertable<SubscriptionsTable> & { i
     // Written only for the config file's subscriptions: a chat one leaves them null, so the store's first
     // migrations (002 imports the previous release's subscriptions) need no column that came later.
     ...(subscription.source === undefined ? {} : { source: subscription.source, interval_seconds: subscription.intervalSeconds ?? null }),
+    // Likewise the template (migration 008): clearing one is setTemplate's work.
+    ...(subscription.template === undefined ? {} : { template: subscription.template }),
   };
 }
 
@@ -140,6 +147,7 @@ function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
       skipItemIds: parseJsonColumn(row.skip_item_ids, 'skip_item_ids', origin),
       source: row.source,
       intervalSeconds: row.interval_seconds,
+      template: row.template,
     },
     origin,
   );
