@@ -11,6 +11,8 @@ import { ruleReading } from '../src/services/subscription-service.ts';
 import { feedWhy } from './feed-why.ts';
 import { feedExport } from './feed-export.ts';
 import type { Subscription } from '../src/store/records.ts';
+import { feedFormatCommand, TEMPLATE_OPTION_HELP } from './feed-format.ts';
+import { TEMPLATE_MAX_LENGTH } from '../src/format/template.ts';
 
 const RULE_HELP = 'words, "phrases", AND/OR/NOT, -exclude, (groups), title:/summary:/content:/author:/category: scopes';
 
@@ -52,6 +54,7 @@ export const feedCommand: CommandGroupDefinition = {
       options: [
         { name: 'url', description: 'The feed URL', type: 'string', required: true, maxLength: 2000 },
         { name: 'filter', description: `The filter to try: ${RULE_HELP}`, type: 'string', maxLength: 1000, freeText: true },
+        { name: 'template', description: `A layout to try: ${TEMPLATE_OPTION_HELP}`, type: 'string', maxLength: TEMPLATE_MAX_LENGTH, freeText: true, keyword: 'template:' },
       ],
       run: previewFeed,
     },
@@ -71,6 +74,7 @@ export const feedCommand: CommandGroupDefinition = {
     },
     feedWhy,
     feedExport,
+    feedFormatCommand,
   ],
 };
 
@@ -135,14 +139,14 @@ async function setPaused(context: CommandContext, options: OptionValues, paused:
 }
 
 async function previewFeed(context: CommandContext, options: OptionValues): Promise<Reply> {
-  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', stringOption(options, 'filter') ?? '', 10, context);
+  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', stringOption(options, 'filter') ?? '', 10, context, stringOption(options, 'template') ?? '');
   const posted = preview.items.filter((item) => item.matches).length;
   const lines: Line[] = [
     [{ link: preview.feedUrl, label: preview.feedTitle }, `: latest ${preview.items.length} of ${preview.itemCount} items, `, preview.rule === '' ? 'no filter' : { code: preview.rule }, ` → ${posted} would be posted`],
-    ...preview.items.map((entry): Line => [
-      entry.matches ? '✅ ' : '❌ ',
-      entry.item.link ? { link: entry.item.link, label: entry.item.title } : { bold: entry.item.title },
-      ` — ${entry.reason}`,
+    ...(preview.template === undefined ? [] : [['Laid out as ', { code: preview.template }, ':'] satisfies Line]),
+    ...preview.items.flatMap((entry): Line[] => [
+      [entry.matches ? '✅ ' : '❌ ', entry.item.link ? { link: entry.item.link, label: entry.item.title } : { bold: entry.item.title }, ` — ${entry.reason}`],
+      ...(preview.template === undefined ? [] : [[{ post: entry.message }]]),
     ]),
   ];
   return reply(lines);

@@ -38,7 +38,7 @@ describe.each(commandGroups.map((group) => ({ name: group.name, group })))('/$na
   });
 
   it.each(group.subcommands.map((subcommand) => ({ name: subcommand.name, subcommand })))('parses a full Slack $name line back into every option', ({ subcommand }) => {
-    const words = subcommand.options.map((option) => (option.type === 'channel' ? '<#C0123|general>' : option.freeText ? `${option.name} words "a phrase"` : `${option.name}-value`));
+    const words = subcommand.options.map((option) => (option.type === 'channel' ? '<#C0123|general>' : option.freeText ? `${option.keyword === undefined ? '' : `${option.keyword} `}${option.name} words "a phrase"` : `${option.name}-value`));
     const parsed = parseSlashCommandText(group, [subcommand.name, ...words].join(' '));
     expect(parsed.kind).toBe('command');
     if (parsed.kind !== 'command') return;

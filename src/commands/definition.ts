@@ -18,6 +18,11 @@ export interface OptionDefinition {
   readonly maxLength?: number;
   /** Text with spaces (a rule): in Slack's one-line grammar it takes the rest of the line, so it must come last. */
   readonly freeText?: boolean;
+  /**
+   * A second free text in Slack's one line starts at this word (`template:`), which ends the free text before it;
+   * absent when the word is. Discord has a box per option and ignores it.
+   */
+  readonly keyword?: string;
   /** Suggest values as the user types: this workspace's subscriptions. */
   readonly autocomplete?: 'subscription';
 }

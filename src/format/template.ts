@@ -128,6 +128,20 @@ export function renderTemplate(template: Template, message: Message, style: Temp
     .replace(/^\s+|\s+$/gu, '');
 }
 
+/** The message's body in plain text: the template filled in without markup, or the summary; at most `max`. */
+export function plainTemplateText(message: Message, max: number): string {
+  const template = storedTemplate(message.template);
+  if (template === undefined) return fitText(message.summary, max, (text) => text);
+  return renderTemplate(template, message, PLAIN_STYLE, max);
+}
+
+const PLAIN_STYLE: TemplateStyle = {
+  literal: (text) => text,
+  text: (raw) => raw,
+  link: (url) => url,
+  date: (date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+};
+
 interface Piece {
   text: string;
   /** Feed text that can be cut to fit; undefined for fixed parts. */

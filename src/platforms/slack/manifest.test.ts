@@ -73,7 +73,7 @@ describe('slackUsageHint', () => {
     const few: CommandGroupDefinition = { ...feed, subcommands: feed.subcommands.slice(0, 6) };
     const hint = slackUsageHint(few);
     expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | help [subcommand]');
-    expect(slackUsageHint(feed)).toBe('add | list | remove | preview | pause | resume | why | export | help');
+    expect(slackUsageHint(feed)).toBe('add | list | remove | preview | pause | resume | why | export | format | help');
     const help = replyToPlainText(slackUsage(feed));
     for (const part of hint.split(' | ')) expect(help).toContain(`/feed ${part}`);
   });

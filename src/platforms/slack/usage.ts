@@ -10,9 +10,12 @@ import type { Line, Reply } from '../../commands/reply.ts';
 /** `help` is not a subcommand of any definition: Slack's one text box needs it, Discord shows options itself. */
 export const HELP_SYNTAX = 'help [subcommand]';
 
-/** `<name>` required, `[name]` optional, `[#name]` a channel, `[name...]` free text taking the rest of the line. */
+/**
+ * `<name>` required, `[name]` optional, `[#name]` a channel, `[name...]` free text taking the rest of the line (up to
+ * a keyword: `[template: template...]`).
+ */
 export function optionPlaceholder(option: OptionDefinition): string {
-  const name = option.type === 'channel' ? `#${option.name}` : option.freeText ? `${option.name}...` : option.name;
+  const name = option.type === 'channel' ? `#${option.name}` : option.freeText ? `${option.keyword === undefined ? '' : `${option.keyword} `}${option.name}...` : option.name;
   return option.required ? `<${name}>` : `[${name}]`;
 }
 
