@@ -21,7 +21,7 @@ export const feedMentionCommand: SubcommandDefinition = {
   options: [
     { name: 'subscription', description: 'The subscription (its id from /feed list)', type: 'string', required: true, autocomplete: 'subscription' },
     { name: 'role', description: 'Who to ping; leave it out (or say none) to stop pinging', type: 'role' },
-    { name: 'when', description: 'Ping only for items that also match this rule, such as title:release', type: 'string', maxLength: 1000, freeText: true, introducedByName: true },
+    { name: 'when', description: 'Ping only for items that also match this rule, such as title:release', type: 'string', maxLength: 1000, freeText: true, keyword: 'when' },
   ],
   run: setMention,
 };

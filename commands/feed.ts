@@ -17,6 +17,8 @@ import type { Subscription, WorkspaceRule } from '../src/store/records.ts';
 import { feedFilterCommand } from './feed-filter.ts';
 import { feedMentionCommand } from './feed-mention.ts';
 import { feedRulesCommand } from './feed-rules.ts';
+import { feedFormatCommand, TEMPLATE_OPTION_HELP } from './feed-format.ts';
+import { TEMPLATE_MAX_LENGTH } from '../src/format/template.ts';
 
 const RULE_HELP = 'words, "phrases", AND/OR/NOT, -exclude, (groups), title:/summary:/content:/author:/category: scopes';
 
@@ -58,6 +60,7 @@ export const feedCommand: CommandGroupDefinition = {
       options: [
         { name: 'url', description: 'The feed URL', type: 'string', required: true, maxLength: 2000 },
         { name: 'filter', description: `The filter to try: ${RULE_HELP}`, type: 'string', maxLength: 1000, freeText: true },
+        { name: 'template', description: `A layout to try: ${TEMPLATE_OPTION_HELP}`, type: 'string', maxLength: TEMPLATE_MAX_LENGTH, freeText: true, keyword: 'template:' },
       ],
       run: previewFeed,
     },
@@ -81,6 +84,7 @@ export const feedCommand: CommandGroupDefinition = {
     feedRulesCommand,
     feedMentionCommand,
     feedStatusSubcommand,
+    feedFormatCommand,
   ],
 };
 
@@ -171,14 +175,14 @@ async function resumeSubscription(context: CommandContext, options: OptionValues
 }
 
 async function previewFeed(context: CommandContext, options: OptionValues): Promise<Reply> {
-  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', stringOption(options, 'filter') ?? '', 10, context);
+  const preview = await context.services.subscriptions.preview(stringOption(options, 'url') ?? '', stringOption(options, 'filter') ?? '', 10, context, stringOption(options, 'template') ?? '');
   const posted = preview.items.filter((item) => item.matches).length;
   const lines: Line[] = [
     [{ link: preview.feedUrl, label: preview.feedTitle }, `: latest ${preview.items.length} of ${preview.itemCount} items, `, preview.rule === '' ? 'no filter' : { code: preview.rule }, ` → ${posted} would be posted`],
-    ...preview.items.map((entry): Line => [
-      entry.matches ? '✅ ' : '❌ ',
-      entry.item.link ? { link: entry.item.link, label: entry.item.title } : { bold: entry.item.title },
-      ` — ${entry.reason}`,
+    ...(preview.template === undefined ? [] : [['Laid out as ', { code: preview.template }, ':'] satisfies Line]),
+    ...preview.items.flatMap((entry): Line[] => [
+      [entry.matches ? '✅ ' : '❌ ', entry.item.link ? { link: entry.item.link, label: entry.item.title } : { bold: entry.item.title }, ` — ${entry.reason}`],
+      ...(preview.template === undefined ? [] : [[{ post: entry.message }]]),
     ]),
   ];
   return reply(lines);

@@ -26,12 +26,14 @@ import { readConfiguration, startHerald } from './main.ts';
 import { normaliseApiBase } from './platforms/discord/discord-rest.ts';
 import { registerWithToken } from './platforms/discord/register-commands.ts';
 import { slackManifestYaml } from './platforms/slack/manifest.ts';
-import { normaliseFeedUrl, ruleReading, SubscriptionService, validateRule } from './services/subscription-service.ts';
+import { normaliseFeedUrl, ruleReading, SubscriptionService, validateRule, validateTemplate } from './services/subscription-service.ts';
 import { exportOpml, importOpml } from './services/opml-transfer.ts';
 import { MAX_OPML_CHARACTERS, parseOpml } from './feeds/opml.ts';
 import type { OpmlDocument } from './feeds/opml.ts';
 import { openStore } from './store/open-store.ts';
 import { openCache } from './store/cache.ts';
+import { toMessage } from './format/message.ts';
+import { plainTemplateText } from './format/template.ts';
 import { isHttpUrl } from './net/http-url.ts';
 import { activePlatforms, planConfiguredSubscriptions } from './services/configured-subscriptions.ts';
 import { applyConfiguredSettings } from './services/apply-configured-settings.ts';
@@ -40,7 +42,7 @@ import { truncateText } from './format/truncate.ts';
 const USAGE = `Usage: herald <command>   (herald help <command>, herald <command> --help: that command's usage)
 
   start                           run the bot (Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, else the console)
-  inspect <url|file> [--rule EXPR] [--json]
+  inspect <url|file> [--rule EXPR] [--template T] [--json]
                                   parse a feed and print its items, with each rule verdict and its reason
   check-config                    validate .env, the environment and config/herald.yaml (HERALD_CONFIG)
   discord:register                register the /feed slash command (per guild with DISCORD_GUILD_ID)
@@ -82,7 +84,7 @@ const OPML_USAGE = `Usage: herald opml import <file> --platform discord|slack --
 const commands: Record<string, Command> = {
   start: { usage: 'Usage: herald start\n  run the bot: Discord with DISCORD_TOKEN, Slack with SLACK_BOT_TOKEN, else the console\n', run: runStart },
   inspect: {
-    usage: 'Usage: herald inspect <url|file> [--rule EXPR] [--json]\n  --rule EXPR  show each item\'s verdict under the rule EXPR, and why\n  --json       print the feed and its items as JSON\n',
+    usage: 'Usage: herald inspect <url|file> [--rule EXPR] [--template T] [--json]\n  --rule EXPR  show each item\'s verdict under the rule EXPR, and why\n  --template T show each item laid out by the template T ({title}, {summary:200}, ...; see /feed format)\n  --json       print the feed and its items as JSON\n',
     run: runInspect,
   },
   'check-config': { usage: 'Usage: herald check-config\n  validate .env, the environment and config/herald.yaml (HERALD_CONFIG)\n', run: runCheckConfig },
@@ -208,21 +210,30 @@ function untilStopped(log: Logger): Promise<void> {
   });
 }
 
+/** Enough of a laid-out item to judge a template in a terminal. */
+const INSPECT_TEMPLATE_LENGTH = 500;
+
 async function runInspect(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { rule: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseCommandArgs({ args, allowPositionals: true, options: { rule: { type: 'string' }, template: { type: 'string' }, json: { type: 'boolean', default: false } } });
   const target = positionals[0]?.trim() === '' ? undefined : positionals[0];
   if (target === undefined || positionals.length > 1) throw new UsageError(target === undefined ? 'name a feed URL or file' : `one feed at a time (got ${positionals.length})`);
   const rule = values.rule === undefined ? undefined : validateRule(values.rule);
+  const template = values.template === undefined ? undefined : validateTemplate(values.template);
   const { feed, source } = await readFeed(target, io.cwd);
   const rules = new RuleCache();
-  const items = feed.items.map((item) => ({ item, verdict: rule === undefined ? undefined : rules.evaluate(rule, ruleItemOf(item, feed.title)) }));
+  const items = feed.items.map((item) => ({
+    item,
+    verdict: rule === undefined ? undefined : rules.evaluate(rule, ruleItemOf(item, feed.title)),
+    laidOut: template === undefined ? undefined : plainTemplateText({ ...toMessage(item, feed.title), template }, INSPECT_TEMPLATE_LENGTH),
+  }));
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ source, format: feed.format, title: feed.title, link: feed.link, items: items.map(({ item, verdict }) => ({ ...item, verdict })) }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ source, format: feed.format, title: feed.title, link: feed.link, items: items.map(({ item, verdict, laidOut }) => ({ ...item, verdict, laidOut })) }, null, 2)}\n`);
     return 0;
   }
   const out: string[] = [`${feed.title} (${feed.format}, ${feed.items.length} items) — ${source}`];
   if (rule !== undefined) out.push(`rule: ${rule === '' ? '(empty: every item matches)' : ruleReading(rule)} → ${items.filter((entry) => entry.verdict?.matches).length} of ${items.length} match`);
-  for (const { item, verdict } of items) {
+  if (template !== undefined) out.push(`template: ${template}`);
+  for (const { item, verdict, laidOut } of items) {
     out.push('');
     out.push(`${verdict === undefined ? '•' : verdict.matches ? '✅' : '❌'} ${item.title}`);
     if (verdict !== undefined) out.push(`   why:        ${verdict.reason}`);
@@ -234,6 +245,7 @@ async function runInspect(args: string[], io: CliIo): Promise<number> {
     if (item.categories.length > 0) out.push(`   categories: ${item.categories.join(', ')}`);
     if (item.image) out.push(`   image:      ${item.image}`);
     if (item.summary) out.push(`   summary:    ${truncateText(item.summary, 200)}`);
+    if (laidOut !== undefined) out.push(`   posted as:  ${laidOut.replaceAll('\n', '\n               ')}`);
   }
   io.stdout.write(`${out.join('\n')}\n`);
   return 0;

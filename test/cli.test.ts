@@ -25,7 +25,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout, stderr };
 }
 
-const INSPECT_USAGE = /^Usage: herald inspect <url\|file> \[--rule EXPR\] \[--json\]$/m;
+const INSPECT_USAGE = /^Usage: herald inspect <url\|file> \[--rule EXPR\] \[--template T\] \[--json\]$/m;
 
 describe('a rule error', () => {
   it.each([
@@ -109,5 +109,28 @@ describe('discord:register', () => {
     const result = await run(['discord:register'], { DISCORD_TOKEN: 'x.y.z', DISCORD_API_URL: 'http://127.0.0.1:9/api', LOG_LEVEL: 'error' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^herald: could not reach the Discord API at http:\/\/127\.0\.0\.1:9\/api \(ECONNREFUSED\): check DISCORD_API_URL\.\n$/);
+  });
+});
+
+describe('herald inspect --template', () => {
+  const feedFile = path.join(cwd, 'templated.xml');
+  writeFileSync(
+    feedFile,
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Night Desk</title><link>https://news.test/</link>' +
+      '<item><title>Night shift</title><link>https://news.test/night</link><author>ada@news.test (Ada)</author><description>A long summary of the night shift at the desk</description></item>' +
+      '</channel></rss>',
+  );
+
+  it('shows each item laid out by the template', async () => {
+    const result = await run(['inspect', feedFile, '--template', '{title} ({feed})\\n{summary:20}']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('template: {title} ({feed})\\n{summary:20}');
+    expect(result.stdout).toContain('   posted as:  Night shift (Night Desk)\n               A long summary of…');
+  });
+
+  it('refuses an unknown placeholder with a did-you-mean', async () => {
+    const result = await run(['inspect', feedFile, '--template', '{feeed}']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('Did you mean `{feed}`?');
   });
 });

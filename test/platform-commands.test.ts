@@ -42,7 +42,7 @@ describe.each(commandGroups.map((group) => ({ name: group.name, group })))('/$na
       if (option.type === 'channel') return '<#C0123|general>';
       if (option.type === 'role') return '<!subteam^S0123|@team>';
       if (option.choices !== undefined) return option.choices[0]!;
-      return option.freeText ? `${option.name} words "a phrase"` : `${option.name}-value`;
+      return option.freeText ? `${option.keyword === undefined ? '' : `${option.keyword} `}${option.name} words "a phrase"` : `${option.name}-value`;
     });
     const parsed = parseSlashCommandText(group, [subcommand.name, ...words].join(' '));
     expect(parsed.kind).toBe('command');

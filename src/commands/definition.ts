@@ -19,12 +19,15 @@ export interface OptionDefinition {
   readonly maxLength?: number;
   /** Text with spaces (a rule): in Slack's one-line grammar it takes the rest of the line, so it must come last. */
   readonly freeText?: boolean;
+  /**
+   * In Slack's one line the option is typed after this word (`template: {title}`, `when kafka`), which also ends a
+   * free text before it; absent when the word is. Discord has a box per option and ignores it.
+   */
+  readonly keyword?: string;
   /** Suggest values as the user types: this workspace's subscriptions. */
   readonly autocomplete?: 'subscription';
   /** The only values it takes (a string option); Discord offers them as choices, Slack's grammar checks them. */
   readonly choices?: readonly string[];
-  /** In Slack's one-line grammar the option is typed after its own name (`when kafka`), so it can be left out. */
-  readonly introducedByName?: boolean;
 }
 
 /** Who may run a subcommand: everyone, or people who manage the server/workspace. */

@@ -2,6 +2,9 @@
  * A command's answer in a platform-neutral form: lines of spans. Each platform renders it in its own markup,
  * escaping every plain span, so a feed title in a reply can never become a mention or a link.
  */
+import type { Message } from '../format/message.ts';
+import { plainTemplateText } from '../format/template.ts';
+
 export type Span =
   | string
   | { readonly bold: string }
@@ -9,7 +12,9 @@ export type Span =
   | { readonly link: string; readonly label: string }
   | { readonly channel: string }
   /** Monospace lines kept as they are (a rule with a caret under its fault). */
-  | { readonly preformatted: string };
+  | { readonly preformatted: string }
+  /** An item's body as the platform would post it (its template filled in), shown as a quote: what /feed preview shows. */
+  | { readonly post: Message };
 
 export type Line = readonly Span[];
 
@@ -26,6 +31,9 @@ export interface Reply {
   readonly ephemeral: boolean;
   readonly attachment?: ReplyAttachment;
 }
+
+/** How much of an item's body a reply shows: enough to judge a layout, short enough for ten items. */
+export const POST_PREVIEW_LENGTH = 200;
 
 export function reply(lines: readonly Line[], options: { ephemeral?: boolean; attachment?: ReplyAttachment } = {}): Reply {
   return { lines, ephemeral: options.ephemeral ?? true, ...(options.attachment === undefined ? {} : { attachment: options.attachment }) };
@@ -49,6 +57,7 @@ export function spanText(span: Span): string {
   if ('code' in span) return span.code;
   if ('link' in span) return span.label;
   if ('preformatted' in span) return span.preformatted;
+  if ('post' in span) return plainTemplateText(span.post, POST_PREVIEW_LENGTH);
   return span.channel;
 }
 

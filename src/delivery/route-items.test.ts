@@ -56,3 +56,16 @@ describe('routeItems under a flood of new items', () => {
     ]);
   });
 });
+
+describe('routeItems with a template', () => {
+  it("stores the subscription's template in each item's snapshot, but not in the flood summary", () => {
+    const subscriptions = [
+      subscriptionRecord('formatted', { createdAt: '2026-11-01T00:00:00Z', template: '{title} by {author}' }),
+      subscriptionRecord('plain', { createdAt: '2026-11-01T00:00:00Z', channelId: 'channel-2' }),
+    ];
+    const { deliveries } = routeItems(items(6), 'Example Blog', subscriptions, { now: NOW, maxItemAgeDays: 7, rules: new RuleCache(), feedLink: 'https://blog.example.org/' });
+    const formatted = deliveries.filter((delivery) => delivery.subscriptionId === 'formatted');
+    expect(formatted.map((delivery) => delivery.message.template)).toEqual([...Array<string>(5).fill('{title} by {author}'), undefined]);
+    expect(deliveries.filter((delivery) => delivery.subscriptionId === 'plain').every((delivery) => delivery.message.template === undefined)).toBe(true);
+  });
+});

@@ -101,7 +101,9 @@ export function routeItems(
         continue;
       }
       posted.set(subscription.id, count + 1);
-      deliveries.push(deliveryOf(subscription, item.id, toMessage(item, feedTitle), context.now, decision.mentionRoleId));
+      // The layout is part of the snapshot: changing a template later neither re-posts nor re-renders this item.
+      const message = toMessage(item, feedTitle);
+      deliveries.push(deliveryOf(subscription, item.id, subscription.template === undefined ? message : { ...message, template: subscription.template }, context.now, decision.mentionRoleId));
     }
   }
   for (const subscription of subscriptions) {

@@ -20,6 +20,8 @@ export interface Message {
   readonly categories: readonly string[];
   /** The role (Discord) or user group (Slack) this post pings: set only by a subscription's mention, never by feed text. */
   readonly mentionRoleId?: string;
+  /** The subscription's layout when the item was routed (template.ts); none: the platform's own layout. */
+  readonly template?: string;
 }
 
 const UNTITLED = '(untitled)';

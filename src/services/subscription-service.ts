@@ -6,6 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { HeraldError } from '../errors.ts';
 import type { Item } from '../feeds/item.ts';
+import { toMessage } from '../format/message.ts';
+import type { Message } from '../format/message.ts';
+import { DEFAULT_TEMPLATE_WORD, parseTemplate } from '../format/template.ts';
 import type { LoadedFeed, loadFeed } from '../feeds/load-feed.ts';
 import { checkUrlSyntax } from '../net/address-guard.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
@@ -81,6 +84,8 @@ export interface PreviewedItem {
   readonly item: Item;
   readonly matches: boolean;
   readonly reason: string;
+  /** The item as it would be posted, with the template tried (if any) to lay it out. */
+  readonly message: Message;
 }
 
 export class SubscriptionService {
@@ -284,19 +289,34 @@ export class SubscriptionService {
   }
 
   /**
-   * The feed's latest items (newest first, at most `limit`), each with the rule's verdict and its reason, and the
-   * rule's fully parenthesised reading.
+   * Sets the layout of a subscription's posts from now on; `default` (or nothing) goes back to Herald's own. A
+   * template with an unknown placeholder is refused with a did-you-mean. Items already waiting keep their layout.
    */
-  async preview(url: string, rule: string, limit = 10, requester?: Requester): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[]; rule: string }> {
+  async setTemplate(workspace: Workspace, id: string, template: string): Promise<Subscription> {
+    const subscription = await this.find(workspace, id);
+    const source = validateTemplate(template);
+    return (await this.options.store.subscriptions.setTemplate(subscription.id, source)) ?? subscription;
+  }
+
+  /**
+   * The feed's latest items (newest first, at most `limit`), each with the rule's verdict and its reason and the
+   * message it would be posted as (laid out by `template` when one is given), and the rule's parenthesised reading.
+   */
+  async preview(url: string, rule: string, limit = 10, requester?: Requester, template = ''): Promise<{ feedUrl: string; feedTitle: string; itemCount: number; items: PreviewedItem[]; rule: string; template?: string }> {
     const source = validateRule(rule);
+    const layout = validateTemplate(template);
     const feedUrl = normaliseFeedUrl(url, this.options.allowPrivateUrls);
     const loaded = okFeed(feedUrl, await this.previews.run(requester, () => this.recent.loadForPreview(feedUrl, this.personOptions)));
     const latest = newestFirst(loaded.feed.items).slice(0, limit);
     const items = latest.map((item) => {
       const verdict = this.options.rules.evaluate(source, ruleItemOf(item, loaded.feed.title));
-      return { item, matches: verdict.matches, reason: verdict.reason };
+      const message = toMessage(item, loaded.feed.title);
+      return { item, matches: verdict.matches, reason: verdict.reason, message: layout === undefined ? message : { ...message, template: layout } };
     });
-    return { feedUrl: loaded.url, feedTitle: loaded.feed.title, itemCount: loaded.feed.items.length, items, rule: ruleReading(source) };
+    return {
+      feedUrl: loaded.url, feedTitle: loaded.feed.title, itemCount: loaded.feed.items.length, items, rule: ruleReading(source),
+      ...(layout === undefined ? {} : { template: layout }),
+    };
   }
 
   /** `/feed why`: whether the item behind a link was seen, and per subscription here whether it was posted, and why. */
@@ -339,6 +359,17 @@ export class SubscriptionService {
 export function validateRule(rule: string): string {
   const source = rule.trim();
   compileRule(source);
+  return source;
+}
+
+/**
+ * Checks a template and returns it trimmed, or undefined for Herald's own layout ('' or `default`); an unknown
+ * placeholder or an unclosed brace throws the template's error (with a did-you-mean).
+ */
+export function validateTemplate(template: string): string | undefined {
+  const source = template.trim();
+  if (source === '' || source.toLowerCase() === DEFAULT_TEMPLATE_WORD) return undefined;
+  parseTemplate(source);
   return source;
 }
 

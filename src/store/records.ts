@@ -42,6 +42,8 @@ export const subscriptionSchema = z.object({
    * Kept by the store (put leaves it alone); reset when the subscription is resumed.
    */
   parkedDropped: z.number().optional(),
+  /** The layout of its posts with placeholders (src/format/template.ts); none: Herald's own. */
+  template: z.string().optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -95,6 +97,7 @@ export const storedMessageSchema = z.object({
   categories: z.array(z.string()),
   /** The role or user group this post pings, decided when the item was routed (its mention's rule matched). */
   mentionRoleId: z.string().optional(),
+  template: z.string().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 

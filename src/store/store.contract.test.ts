@@ -20,7 +20,7 @@ describe.each(ENGINES)('Store on %s', (engine) => {
   describe('subscriptions', () => {
     it('round-trips a subscription with every field, and one with none of the optional ones', async () => {
       const { store } = await openTemporary();
-      const full = subscriptionRecord('full', { paused: true, pausedReason: 'channel archived', skipItemIds: ['urn:1', 'urn:2'] });
+      const full = subscriptionRecord('full', { paused: true, pausedReason: 'channel archived', skipItemIds: ['urn:1', 'urn:2'], template: '**{title}**\n{summary:200}' });
       const bare = { id: 'bare', platform: 'slack', workspaceId: 'T1', channelId: 'C1', feedUrl: FEED, feedTitle: '', rule: '', createdAt: T0.toISOString(), createdBy: 'U1', paused: false } as const;
       await store.subscriptions.put(full);
       await store.subscriptions.put(bare);
@@ -76,6 +76,23 @@ describe.each(ENGINES)('Store on %s', (engine) => {
       expect(ids(await store.subscriptions.listByWorkspace('discord', 'guild-1', 'a'))).toEqual(['oldest', 'middle']);
       expect(ids(await store.subscriptions.listByFeed(FEED))).toEqual(['elsewhere', 'on-slack', 'oldest', 'newest']);
       expect(await store.subscriptions.count()).toBe(5);
+    });
+
+    it('sets and clears the template of one subscription, leaving its deliveries and the others alone', async () => {
+      const { store } = await openTemporary();
+      const subscription = subscriptionRecord('s');
+      await store.subscriptions.put(subscription);
+      await store.subscriptions.put(subscriptionRecord('other'));
+      await store.deliveries.add([deliveryRecord('d', subscription)]);
+
+      expect(await store.subscriptions.setTemplate('s', '{title} — {link}')).toStrictEqual({ ...subscription, template: '{title} — {link}' });
+      expect((await store.subscriptions.get('s'))?.template).toBe('{title} — {link}');
+      expect((await store.subscriptions.get('other'))?.template).toBeUndefined();
+      expect(await store.deliveries.get('d')).toMatchObject({ state: 'pending', message: deliveryRecord('d', subscription).message });
+
+      expect(await store.subscriptions.setTemplate('s', undefined)).toStrictEqual(subscription);
+      expect(await store.subscriptions.get('s')).toStrictEqual(subscription);
+      expect(await store.subscriptions.setTemplate('missing', '{title}')).toBeUndefined();
     });
 
     it('gives a new subscription\'s feed a row that is due at once', async () => {
@@ -260,7 +277,8 @@ describe.each(ENGINES)('Store on %s', (engine) => {
     it('round-trips a delivery with its state, and one with no optional fields', async () => {
       const { store } = await openTemporary();
       const subscription = subscriptionRecord('s');
-      const full = deliveryRecord('full', subscription, { attempts: 2, lastError: 'socket hang up', nextAttemptAt: at(5000).toISOString() });
+      const withTemplate = deliveryRecord('full', subscription).message;
+      const full = deliveryRecord('full', subscription, { attempts: 2, lastError: 'socket hang up', nextAttemptAt: at(5000).toISOString(), message: { ...withTemplate, template: '{title}: {summary:200}' } });
       const bare = deliveryRecord('bare', subscription, { message: { title: 't', summary: '', feedTitle: 'f', feedUrl: FEED, categories: [] } });
       await store.deliveries.add([full, bare]);
       expect(await store.deliveries.get('full')).toStrictEqual({ ...full, state: 'pending' });

@@ -31,6 +31,8 @@ export interface SubscriptionRepository {
   setRule(id: string, rule: string): Promise<Subscription | undefined>;
   /** Sets (or, with undefined, removes) whom its posts ping; nothing else changes. */
   setMention(id: string, mention: Mention | undefined): Promise<Subscription | undefined>;
+  /** Sets the layout of its posts from now on (undefined: Herald's own); deliveries already routed keep theirs. */
+  setTemplate(id: string, template: string | undefined): Promise<Subscription | undefined>;
   /** Points every subscription of `from` at `to` (a feed that moved for good); returns how many moved. */
   moveFeed(from: string, to: string): Promise<number>;
   count(): Promise<number>;

@@ -4,6 +4,8 @@
  * terminal control sequences, so a feed cannot move the cursor or recolour the operator's screen.
  */
 import type { Message } from '../../format/message.ts';
+import { renderTemplate, storedTemplate } from '../../format/template.ts';
+import type { TemplateStyle } from '../../format/template.ts';
 import { truncateText } from '../../format/truncate.ts';
 
 const SUMMARY_LENGTH = 300;
@@ -17,10 +19,26 @@ export function renderConsoleMessage(message: Message, destination: string): str
   const byline = [message.timestamp && formatDate(message.timestamp), message.author && `by ${oneLine(message.author)}`];
   const details = byline.filter((part): part is string => typeof part === 'string' && part !== '');
   if (details.length > 0) lines.push(INDENT + details.join(' · '));
+  const template = storedTemplate(message.template);
+  if (template !== undefined) {
+    const body = renderTemplate(template, message, CONSOLE_TEMPLATE_STYLE, TEMPLATE_LENGTH);
+    if (body !== '') lines.push(...body.split('\n').map((line) => INDENT + line));
+    return lines.join('\n');
+  }
   const summary = truncateText(oneLine(message.summary), SUMMARY_LENGTH);
   if (summary !== '') lines.push(INDENT + summary);
   return lines.join('\n');
 }
+
+const TEMPLATE_LENGTH = 1000;
+
+/** Plain text, every part stripped of terminal controls (the template's line breaks stay). */
+const CONSOLE_TEMPLATE_STYLE: TemplateStyle = {
+  literal: (text) => text.replace(TERMINAL_CONTROLS, ' '),
+  text: oneLine,
+  link: oneLine,
+  date: (date) => formatDate(date) ?? '',
+};
 
 function oneLine(text: string): string {
   return text.replace(TERMINAL_CONTROLS, ' ').replace(/\s+/gu, ' ').trim();

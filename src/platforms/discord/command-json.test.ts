@@ -9,7 +9,7 @@ describe('toDiscordCommandJson', () => {
   it('offers /feed with the subcommands and options of the definition', () => {
     expect(feed?.name).toBe('feed');
     const subcommands = Object.fromEntries((feed?.options ?? []).map((option) => [option.name, option]));
-    expect(Object.keys(subcommands)).toEqual(['add', 'list', 'remove', 'preview', 'pause', 'resume', 'why', 'export', 'filter', 'rules', 'mention', 'status']);
+    expect(Object.keys(subcommands)).toEqual(['add', 'list', 'remove', 'preview', 'pause', 'resume', 'why', 'export', 'filter', 'rules', 'mention', 'status', 'format']);
     const add = subcommands.add as { options: Array<{ name: string; type: number; required: boolean }> };
     expect(add.options.map(({ name, type, required }) => ({ name, type, required }))).toEqual([
       { name: 'url', type: ApplicationCommandOptionType.String, required: true },

@@ -1,6 +1,7 @@
 /** Renders a neutral command Reply as Discord message content (markdown), escaping every plain span. */
 import type { Reply, Span } from '../../commands/reply.ts';
-import { escapeMarkdown } from './render.ts';
+import { POST_PREVIEW_LENGTH } from '../../commands/reply.ts';
+import { discordDescription, escapeMarkdown } from './render.ts';
 
 const CONTENT_LIMIT = 2000;
 
@@ -18,6 +19,15 @@ function renderSpan(span: Span): string {
   if ('bold' in span) return `**${escapeMarkdown(span.bold)}**`;
   if ('code' in span) return `\`${span.code.replace(/`/g, 'ˋ')}\``;
   if ('link' in span) return `[${escapeMarkdown(span.label.replace(/[[\]]/g, ''))}](<${span.link.replace(/[<>\s]/g, encodeURIComponent)}>)`;
+  if ('post' in span) return quoted(discordDescription(span.post, POST_PREVIEW_LENGTH) || '(nothing)');
   if ('preformatted' in span) return `\`\`\`\n${span.preformatted.replace(/```/g, 'ˋˋˋ')}\n\`\`\``;
   return /^\d+$/.test(span.channel) ? `<#${span.channel}>` : escapeMarkdown(`#${span.channel}`);
+}
+
+/** Discord's block quote, line by line, so the post stands apart from the reply around it. */
+function quoted(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
 }

@@ -3,7 +3,7 @@ import { HeraldError } from '../../errors.ts';
 import type { Item } from '../../feeds/item.ts';
 import { toMessage } from '../../format/message.ts';
 import { sampleItem } from '../../../test/support/sample-item.ts';
-import { escapeMarkdown, renderDiscordMessage } from './render.ts';
+import { DISCORD_LIMITS, escapeMarkdown, renderDiscordMessage } from './render.ts';
 import type { DiscordEmbed } from './render.ts';
 
 const ROLE_ID = '123456789012345678';
@@ -207,5 +207,54 @@ describe('escapeMarkdown', () => {
   it('is undone exactly by Discord for text full of markup', () => {
     const text = '> *a* _b_ ~c~ `d` |e| [f](g) \\h # i\n# j\n-# k <@1> @everyone';
     expect(asDisplayed(escapeMarkdown(text))).toBe(text);
+  });
+});
+
+describe('renderDiscordMessage with a template', () => {
+  const hostile = (template: string, overrides: Partial<Item> = {}) =>
+    onlyEmbed(renderDiscordMessage({ ...toMessage(item(overrides), 'Example Blog'), template }));
+
+  it('puts the filled template in the description and keeps the linked title, author and footer', () => {
+    const embed = hostile('**{author}** wrote: {summary:200}\\nTags: {categories}');
+    expect(embed.description).toBe('**Jane Doe** wrote: KRaft is now the only mode.\nTags: kafka');
+    expect(embed.title).toBe('Kafka 4.0 drops ZooKeeper');
+    expect(embed.url).toBe('https://blog.example.org/posts/kafka-4');
+    expect(embed.footer.text).toBe('Example Blog');
+  });
+
+  it('shows {date} as a Discord timestamp', () => {
+    expect(hostile('{date}').description).toBe(`<t:${Date.parse('2025-03-18T09:30:00Z') / 1000}:f>`);
+  });
+
+  it('keeps hostile feed text from pinging, linking or formatting', () => {
+    const embed = hostile('{title}: {summary} ({author})', {
+      title: '@everyone **free**',
+      summary: '[x](http://evil) <@&123> @here ||spoiler||',
+      author: '<@123456789012345678>',
+    });
+    const shown = asDisplayed(embed.description ?? '');
+    expect(embed.description).not.toMatch(LIVE_MENTION);
+    expect(embed.description).not.toContain('[x](');
+    expect(embed.description).not.toContain('**free**');
+    expect(shown).toBe('@everyone **free**: [x](http://evil) <@&123> @here ||spoiler|| (<@123456789012345678>)');
+  });
+
+  it('lets the template itself use markdown but not mention anyone', () => {
+    const embed = hostile('@everyone <@&1> __{title}__');
+    expect(embed.description).not.toMatch(LIVE_MENTION);
+    expect(embed.description).toContain('__Kafka 4.0 drops ZooKeeper__');
+  });
+
+  it('encodes a link so it cannot leave a masked link the template wraps it in', () => {
+    const embed = hostile('[read]({link})', { link: 'https://evil.example/a)[b](https://phish.example' });
+    expect(embed.description).toBe('[read](https://evil.example/a%29%5Bb%5D%28https://phish.example)');
+  });
+
+  it('stays within the description and message limits with a long summary', () => {
+    const payload = renderDiscordMessage({ ...toMessage(item({ summary: 'lorem ipsum '.repeat(1000), title: 'T'.repeat(300) }), 'F'.repeat(3000)), template: '{summary} — {title}' });
+    const embed = onlyEmbed(payload);
+    expect(embed.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.description);
+    expect(embedTotal(embed)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+    expect(embed.description).toMatch(/ipsum… — T{300}$/u);
   });
 });

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { HeraldError } from '../../errors.ts';
 import { fitText } from '../../format/fit-text.ts';
 import type { Message } from '../../format/message.ts';
+import { renderTemplate, storedTemplate } from '../../format/template.ts';
+import type { TemplateStyle } from '../../format/template.ts';
 
 export interface DiscordEmbed {
   title: string;
@@ -58,7 +60,7 @@ export function renderDiscordMessage(message: Message, options: DiscordRenderOpt
   // Author names and footers are shown as typed, not as markdown: escaping there would show backslashes.
   const authorName = message.author === undefined ? '' : fitText(message.author, DISCORD_LIMITS.authorName, neutraliseMentions);
   const room = DISCORD_LIMITS.embedTotal - title.length - footerText.length - authorName.length;
-  const description = fitText(message.summary, Math.min(DISCORD_LIMITS.description, room), escapeMarkdown);
+  const description = discordDescription(message, Math.min(DISCORD_LIMITS.description, room));
 
   const embed: DiscordEmbed = {
     title,
@@ -83,6 +85,31 @@ export function renderDiscordMessage(message: Message, options: DiscordRenderOpt
   }
   return payload;
 }
+
+/**
+ * The embed's description: the summary, or the subscription's template filled in (the embed keeps its linked
+ * title, author, image, feed footer and timestamp either way).
+ */
+export function discordDescription(message: Message, max: number): string {
+  const template = storedTemplate(message.template);
+  if (template === undefined) return fitText(message.summary, max, escapeMarkdown);
+  return renderTemplate(template, message, DISCORD_TEMPLATE_STYLE, max);
+}
+
+/**
+ * A template's own text is the manager's markdown, kept as written but unable to mention anyone (the role
+ * mention is the only ping); feed values are escaped; a link is percent-encoded where it could end a masked link
+ * `[label]({link})` or start formatting; a date is Discord's timestamp, shown in each reader's time zone.
+ */
+const DISCORD_TEMPLATE_STYLE: TemplateStyle = {
+  literal: neutraliseMentions,
+  text: escapeMarkdown,
+  link: (url) => url.replace(/[\s()[\]<>*_~|`"\\]/gu, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`),
+  date: (date) => {
+    const seconds = Math.floor(date.getTime() / 1000);
+    return seconds >= 0 ? `<t:${seconds}:f>` : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  },
+};
 
 /**
  * Escapes everything Discord would read as markdown, except inside bare URLs (Discord links those

@@ -38,6 +38,13 @@ describe('parseSlashCommandText', () => {
     ['pause abc123', { command: 'pause', options: { subscription: 'abc123' } }],
     ['resume abc123', { command: 'resume', options: { subscription: 'abc123' } }],
     ['preview <https://x.test/feed> title:kafka', { command: 'preview', options: { url: 'https://x.test/feed', filter: 'title:kafka' } }],
+    [
+      'preview <https://x.test/feed> kafka -sponsored template: *{title}* &lt;b&gt; {summary:200}',
+      { command: 'preview', options: { url: 'https://x.test/feed', filter: 'kafka -sponsored', template: '*{title}* <b> {summary:200}' } },
+    ],
+    ['preview <https://x.test/feed> Template: {title}', { command: 'preview', options: { url: 'https://x.test/feed', template: '{title}' } }],
+    ['format abc123 **{title}** by {author}', { command: 'format', options: { subscription: 'abc123', template: '**{title}** by {author}' } }],
+    ['format abc123', { command: 'format', options: { subscription: 'abc123' } }],
     ['preview <https://x.test/feed>', { command: 'preview', options: { url: 'https://x.test/feed' } }],
     ['why <https://x.test/posts/1|x.test/posts/1>', { command: 'why', options: { link: 'https://x.test/posts/1' } }],
     ['ADD <https://x.test/feed>', { command: 'add', options: { url: 'https://x.test/feed' } }],
@@ -95,6 +102,10 @@ describe('parseSlashCommandText', () => {
       expect(errorOf('add <#C1|news> <https://x.test/feed>')).toContain('<url> goes here, not a channel (#news)');
     });
 
+    it('asks for the text after a keyword', () => {
+      expect(errorOf('preview <https://x.test/feed> kafka template:')).toBe('`template:` needs [template: template...] after it: ' + feedCommand.subcommands.find((s) => s.name === 'preview')!.options[2]!.description + '.');
+    });
+
     it('refuses words after the last option', () => {
       expect(errorOf('remove a b')).toBe('Too much text after `/feed remove`: `b` is left over.');
       expect(errorOf('list <#C1|a> <#C2|b>')).toContain('`#b` is left over');
@@ -112,10 +123,10 @@ describe('parseSlashCommandText', () => {
     });
 
     it('suggests the subcommand meant', () => {
-      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention, status and help.');
+      expect(errorOf('ad <https://x.test/feed>')).toBe('Unknown subcommand `ad`. Did you mean `/feed add`? `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention, status, format and help.');
       expect(errorOf('rem abc')).toContain('Did you mean `/feed remove`?');
       expect(errorOf('hlep')).toContain('Did you mean `/feed help`?');
-      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention, status and help.');
+      expect(errorOf('frobnicate')).toBe('Unknown subcommand `frobnicate`. `/feed` knows add, list, remove, preview, pause, resume, why, export, filter, rules, mention, status, format and help.');
       expect(parse('<#C1|x>')).toEqual({ error: expect.stringContaining('Unknown subcommand `#x`'), subcommand: undefined });
     });
 

@@ -63,27 +63,23 @@ function parseHelp(group: CommandGroupDefinition, words: readonly Word[]): Parse
 
 function parseOptions(group: CommandGroupDefinition, subcommand: SubcommandDefinition, pieces: readonly Piece[], words: readonly Word[]): ParsedCommandText {
   const freeTextAt = subcommand.options.findIndex((option) => option.freeText);
-  if (freeTextAt !== -1 && freeTextAt !== subcommand.options.length - 1) {
-    throw new Error(`/${group.name} ${subcommand.name}: free-text option ${subcommand.options[freeTextAt]!.name} must be the last option`);
+  if (freeTextAt !== -1 && subcommand.options.slice(freeTextAt + 1).some((option) => !option.freeText || option.keyword === undefined)) {
+    throw new Error(`/${group.name} ${subcommand.name}: free-text option ${subcommand.options[freeTextAt]!.name} must be the last option but those with a keyword`);
   }
+  const keywords = subcommand.options.flatMap((option) => (option.keyword === undefined ? [] : [option.keyword.toLowerCase()]));
+  /** Where the free text starting at word `from` ends: at the next keyword, or the end of the line. */
+  const freeTextEnd = (from: number): number => {
+    const at = words.findIndex((word, index) => index > from && keywords.includes(shownText(word.pieces).toLowerCase()));
+    return at === -1 ? words.length : at;
+  };
   const refuse = (message: string): ParsedCommandText => ({ kind: 'usage-error', message, subcommand });
   const values: Record<string, string | ChannelRef | RoleRef> = {};
   let next = 0;
-  for (const [position, option] of subcommand.options.entries()) {
-    let word = words[next];
-    if (option.introducedByName) {
-      if (word === undefined || shownText(word.pieces).toLowerCase() !== option.name) {
-        if (option.required) return refuse(missingOption(option));
-        continue;
-      }
-      next += 1;
-      word = words[next];
-      if (word === undefined) return refuse(missingOption(option));
-    }
+  for (const option of subcommand.options) {
+    const word = words[next];
     if (option.type === 'role') {
-      // A later option's own name (`when`) is not a role: this one was left out.
-      const introducesLater = word !== undefined && subcommand.options.slice(position + 1).some((later) => later.introducedByName && later.name === shownText(word!.pieces).toLowerCase());
-      if (word === undefined || introducesLater) {
+      // A later option's keyword (`when`) is not a role: this one was left out.
+      if (word === undefined || keywords.includes(shownText(word.pieces).toLowerCase())) {
         if (option.required) return refuse(missingOption(option));
         continue;
       }
@@ -103,14 +99,21 @@ function parseOptions(group: CommandGroupDefinition, subcommand: SubcommandDefin
       }
       continue;
     }
-    if (word === undefined) {
+    const keyword = option.keyword?.toLowerCase();
+    const typed = word === undefined ? undefined : shownText(word.pieces).toLowerCase();
+    // An option with a keyword is there only when its keyword is; one without ends where a keyword starts.
+    if (typed === undefined || (keyword === undefined ? keywords.includes(typed) : typed !== keyword)) {
       if (option.required) return refuse(missingOption(option));
       continue;
     }
-    const rest = pieces.slice(word.from);
-    if (!option.freeText && channelOf(word) !== undefined) return refuse(`${optionPlaceholder(option)} goes here, not a channel (${shownText(word.pieces)}).`);
+    const valueAt = keyword === undefined ? next : next + 1;
+    const valueWord = words[valueAt];
+    if (valueWord === undefined) return refuse(`${quoted(option.keyword ?? '')} needs ${optionPlaceholder(option)} after it: ${option.description}.`);
+    const end = option.freeText ? freeTextEnd(valueAt) : valueAt + 1;
+    const rest = pieces.slice(valueWord.from, words[end]?.from ?? pieces.length);
+    if (!option.freeText && channelOf(valueWord) !== undefined) return refuse(`${optionPlaceholder(option)} goes here, not a channel (${shownText(valueWord.pieces)}).`);
     if (option.freeText && rest.some((piece) => piece.kind === 'channel')) return refuse(misplacedChannel(group, subcommand));
-    const value = option.freeText ? straightenQuotes(shownText(rest)).trim() : wordValue(word);
+    const value = option.freeText ? straightenQuotes(shownText(rest)).trim() : wordValue(valueWord);
     if (option.choices !== undefined && !option.choices.includes(value.toLowerCase())) {
       return refuse(`${quoted(value)} is not one of ${option.choices.map((choice) => `\`${choice}\``).join(', ')}.`);
     }
@@ -118,7 +121,7 @@ function parseOptions(group: CommandGroupDefinition, subcommand: SubcommandDefin
       return refuse(`The ${option.name} is too long: ${value.length} characters, at most ${option.maxLength}.`);
     }
     values[option.name] = value;
-    next = option.freeText ? words.length : next + 1;
+    next = end;
   }
   const extra = words[next];
   if (extra !== undefined) return refuse(`Too much text after \`/${group.name} ${subcommand.name}\`: ${quoted(shownText(pieces.slice(extra.from)).trim())} is left over.`);

@@ -72,8 +72,8 @@ describe('slackUsageHint', () => {
     // /feed's own grammar has outgrown the one-line budget (the next test); its first subcommands still fit.
     const few: CommandGroupDefinition = { ...feed, subcommands: feed.subcommands.slice(0, 6) };
     const hint = slackUsageHint(few);
-    expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] | pause <subscription> | resume <subscription> | help [subcommand]');
-    expect(slackUsageHint(feed)).toBe('add | list | remove | preview | pause | resume | why | export | filter | rules | mention | status | help');
+    expect(hint).toBe('add <url> [#channel] [filter...] | list [#channel] | remove <subscription> | preview <url> [filter...] [template: template...] | pause <subscription> | resume <subscription> | help [subcommand]');
+    expect(slackUsageHint(feed)).toBe('add | list | remove | preview | pause | resume | why | export | filter | rules | mention | status | format | help');
     const help = replyToPlainText(slackUsage(feed));
     for (const part of hint.split(' | ')) expect(help).toContain(`/feed ${part}`);
   });

@@ -152,3 +152,34 @@ describe('renderSlackMessage', () => {
     expect(contextText(render({ author: undefined, published: new Date('1969-07-20T20:17:00Z') }))).toBe('Example Blog · 1969-07-20 20:17 UTC');
   });
 });
+
+describe('renderSlackMessage with a template', () => {
+  it('puts the filled template under the bold linked title and keeps the context line', () => {
+    const payload = renderSlackMessage(message({ template: '*{author}*: {summary:200} {link}' }));
+    expect(section(payload).text.text).toBe(`*<${POST_URL}|Kafka 4.0 drops ZooKeeper>*\n*Jane Doe*: KRaft is now the only mode. <${POST_URL}>`);
+    expect(contextText(payload)).toContain('Example Blog');
+  });
+
+  it('shows {date} as a Slack date token', () => {
+    expect(section(renderSlackMessage(message({ template: 'on {date}' }))).text.text).toMatch(/\non <!date\^1742290200\^\{date_short_pretty\} \{time\}\|2025-03-18 09:30 UTC>$/u);
+  });
+
+  it('keeps hostile feed text from pinging, linking or formatting', () => {
+    const text = section(renderSlackMessage(message({ template: '{title} {summary} {author}', title: `*${HOSTILE}*`, summary: HOSTILE, author: '_@channel_' }))).text.text;
+    const body = text.split('\n').slice(1).join('\n');
+    expect(body).not.toMatch(/<[!@#]/u);
+    expect(body).not.toContain('<https://evil');
+    expect(body).not.toMatch(/(^|\s)[*_]\S/u);
+  });
+
+  it("escapes Slack's control characters in the template's own text, so it cannot write <!channel> either", () => {
+    const text = section(renderSlackMessage(message({ template: '<!channel> *{title}*' }))).text.text;
+    expect(text).toContain('\n&lt;!channel&gt; *Kafka 4.0 drops ZooKeeper*');
+  });
+
+  it('keeps the section within 3000 characters', () => {
+    const text = section(renderSlackMessage(message({ template: '{summary} & {summary}', summary: '<&> '.repeat(3000) }))).text.text;
+    expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/u);
+  });
+});

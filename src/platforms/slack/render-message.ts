@@ -7,6 +7,8 @@
  */
 import { fitText } from '../../format/fit-text.ts';
 import type { Message } from '../../format/message.ts';
+import { renderTemplate, storedTemplate } from '../../format/template.ts';
+import type { TemplateStyle } from '../../format/template.ts';
 import { truncateText } from '../../format/truncate.ts';
 import { escapeMrkdwn, escapeSlackText, slackLink } from './mrkdwn.ts';
 
@@ -85,15 +87,36 @@ export function renderSlackMessage(message: Message): SlackMessagePayload {
   };
 }
 
-/** The bold (linked) title, then the summary: the summary is cut first, the title only when it alone is too long. */
+/**
+ * The bold (linked) title, then the summary or the subscription's template filled in: the body is cut first, the
+ * title only when it alone is too long.
+ */
 function sectionText(message: Message): string {
   const max = SLACK_LIMITS.sectionText;
   const heading = headingText(message, max);
   const room = max - heading.length - 1;
-  const summary = room > 0 ? fitText(message.summary, room, escapeMrkdwn) : '';
+  const body = room > 0 ? slackBody(message, room) : '';
   // A summary cut down to its ellipsis says nothing: leave it out.
-  return summary === '' || summary === ELLIPSIS ? heading : `${heading}\n${summary}`;
+  return body === '' || body === ELLIPSIS ? heading : `${heading}\n${body}`;
 }
+
+/** What goes under the title: the summary, or the template filled in; at most `max` characters. */
+export function slackBody(message: Message, max: number): string {
+  const template = storedTemplate(message.template);
+  if (template === undefined) return fitText(message.summary, max, escapeMrkdwn);
+  return renderTemplate(template, message, SLACK_TEMPLATE_STYLE, max);
+}
+
+/**
+ * A template's own text is the manager's mrkdwn (bold, italics, quotes, code), with Slack's control characters
+ * escaped so that it cannot write a `<!channel>`, a mention or a link; feed values are escaped as everywhere.
+ */
+const SLACK_TEMPLATE_STYLE: TemplateStyle = {
+  literal: escapeSlackText,
+  text: escapeMrkdwn,
+  link: (url) => slackLink(url, ''),
+  date: (date) => dateToken(date).join(''),
+};
 
 function headingText(message: Message, max: number): string {
   const { url } = message;

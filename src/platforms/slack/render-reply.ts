@@ -6,10 +6,11 @@
  * has a single limit. Blocks would cap each section at 3000 characters and make the answer depend on where
  * it is split; an invalid block would lose the whole answer.
  */
-import { spanText } from '../../commands/reply.ts';
+import { POST_PREVIEW_LENGTH, spanText } from '../../commands/reply.ts';
 import type { Line, Reply, Span } from '../../commands/reply.ts';
 import { fitText } from '../../format/fit-text.ts';
 import { escapeMrkdwn, escapeSlackText, slackLink } from './mrkdwn.ts';
+import { slackBody } from './render-message.ts';
 
 export interface SlackReplyPayload {
   text: string;
@@ -65,6 +66,8 @@ function fitSpans(line: Line, max: number): string {
 function renderSpan(span: Span, text = spanText(span)): string {
   if (typeof span === 'string') return escapeMrkdwn(text);
   if ('link' in span) return slackLink(span.link, text);
+  // Cut short (the first line too long on its own), a post is shown as the plain text it was cut from.
+  if ('post' in span) return text === spanText(span) ? quoted(slackBody(span.post, POST_PREVIEW_LENGTH) || '(nothing)') : escapeMrkdwn(text);
   if ('channel' in span) return SLACK_CHANNEL_ID.test(text) ? `<#${text}>` : escapeMrkdwn(`#${text}`);
   // Empty markup would show its markers as typed.
   if (text === '') return '';
@@ -72,4 +75,12 @@ function renderSpan(span: Span, text = spanText(span)): string {
   // Code shows its text as is, so only Slack's control characters are escaped; a backtick would end it early.
   if ('code' in span) return `\`${escapeSlackText(text.replaceAll('`', GRAVE_LOOK_ALIKE))}\``;
   return `\`\`\`\n${escapeSlackText(text.replaceAll('`', GRAVE_LOOK_ALIKE))}\n\`\`\``;
+}
+
+/** Slack's block quote, line by line, so the post stands apart from the reply around it. */
+function quoted(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
 }

@@ -12,12 +12,14 @@ export const HELP_SYNTAX = 'help [subcommand]';
 
 /**
  * `<name>` required, `[name]` optional, `[#name]` a channel, `[@name]` a user group, `[a|b]` one of its choices,
- * `[name...]` free text taking the rest of the line, `[when rule...]` an option typed after its own name.
+ * `[name...]` free text taking the rest of the line, or up to the keyword of a later option, which is typed after
+ * its keyword: `[template: template...]`, `[when rule...]`.
  */
 export function optionPlaceholder(option: OptionDefinition): string {
   const base = option.type === 'channel' ? `#${option.name}` : option.type === 'role' ? `@${option.name}` : option.choices !== undefined ? option.choices.join('|') : option.name;
-  const free = option.freeText ? `${option.introducedByName ? 'rule' : base}...` : base;
-  const name = option.introducedByName ? `${option.name} ${free}` : free;
+  const free = option.freeText ? `${base}...` : base;
+  // `when` is both the keyword and the option's name: what follows it is a rule.
+  const name = option.keyword === undefined ? free : `${option.keyword} ${option.keyword === option.name ? 'rule...' : free}`;
   return option.required ? `<${name}>` : `[${name}]`;
 }
 

@@ -16,6 +16,7 @@ import { searchPrecedenceRules } from './004-search-precedence.ts';
 import { deliverySendingSince } from './005-delivery-sending-since.ts';
 import { itemDecisionsSchema } from './006-item-decisions.ts';
 import { workspaceRulesAndMentions } from './007-workspace-rules-and-mentions.ts';
+import { subscriptionTemplate } from './008-subscription-template.ts';
 import { configuredSubscriptions } from './009-configured-subscriptions.ts';
 import { parkedBoundAndIntervalSource } from './011-parked-bound-and-interval-source.ts';
 
@@ -44,6 +45,7 @@ export async function migrateToLatest(db: Kysely<Database>, engine: Engine): Pro
       '005-delivery-sending-since': deliverySendingSince(engine),
       '006-item-decisions': itemDecisionsSchema(engine),
       '007-workspace-rules-and-mentions': workspaceRulesAndMentions(engine),
+      '008-subscription-template': subscriptionTemplate(),
       '009-configured-subscriptions': configuredSubscriptions(),
       '011-parked-bound-and-interval-source': parkedBoundAndIntervalSource(),
     }),

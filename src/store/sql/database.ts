@@ -30,6 +30,8 @@ export interface SubscriptionsTable {
   mention_rule: string | null;
   /** Parked deliveries dropped (oldest first) while paused, past the bound (migration 011); kept by the store alone. */
   parked_dropped: Generated<number>;
+  /** The posts' layout (migration 008), or null for Herald's own. */
+  template: string | null;
 }
 
 export interface WorkspaceRulesTable {

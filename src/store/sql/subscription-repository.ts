@@ -95,6 +95,11 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     return row === undefined ? undefined : subscriptionOf(row);
   }
 
+  async setTemplate(id: string, template: string | undefined): Promise<Subscription | undefined> {
+    const row = await this.db.updateTable('subscriptions').set({ template: template ?? null }).where('id', '=', id).returningAll().executeTakeFirst();
+    return row === undefined ? undefined : subscriptionOf(row);
+  }
+
   moveFeed(from: string, to: string): Promise<number> {
     return atomically(this.db, async (db) => {
       const { numUpdatedRows } = await db.updateTable('subscriptions').set({ feed_url: to }).where('feed_url', '=', from).executeTakeFirstOrThrow();
@@ -132,6 +137,7 @@ function rowOf(subscription: Subscription): Omit<SubscriptionsTable, 'parked_dro
     source: subscription.source ?? null,
     interval_seconds: subscription.intervalSeconds ?? null,
     ...mentionColumns(subscription.mention),
+    template: subscription.template ?? null,
   };
 }
 
@@ -160,6 +166,7 @@ function subscriptionOf(row: Selectable<SubscriptionsTable>): Subscription {
           ? undefined
           : { roleId: row.mention_role_id, roleName: row.mention_role_name ?? row.mention_role_id, ...(row.mention_rule ? { rule: row.mention_rule } : {}) },
       parkedDropped: row.parked_dropped > 0 ? Number(row.parked_dropped) : undefined,
+      template: row.template,
     },
     origin,
   );
