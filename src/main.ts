@@ -38,6 +38,7 @@ import { activePlatforms } from './services/configured-subscriptions.ts';
 import { watchConfigFile } from './config/watch-config-file.ts';
 import { messageOf } from './errors.ts';
 import { WorkspaceRules } from './services/workspace-rules.ts';
+import { templateProblem } from './format/template.ts';
 import { openStore } from './store/open-store.ts';
 import { openCache } from './store/cache.ts';
 import { DEFAULT_LEASE_MS, LeaseKeeper } from './store/lease-keeper.ts';
@@ -59,7 +60,7 @@ export interface RunningHerald {
 }
 
 export function readConfiguration(env: NodeJS.ProcessEnv, cwd: string, createIfMissing: boolean): LoadedConfig {
-  return loadConfig({ env, cwd, createIfMissing, validateRule: ruleProblem });
+  return loadConfig({ env, cwd, createIfMissing, validateRule: ruleProblem, validateTemplate: templateProblem });
 }
 
 export async function startHerald(options: StartOptions): Promise<RunningHerald> {
@@ -163,7 +164,7 @@ export async function startHerald(options: StartOptions): Promise<RunningHerald>
   }
   const configured = new ConfigReloader({
     read: () => readConfiguration(options.env, options.cwd, false),
-    subscriptions, platforms: activePlatforms(env), log: log.child({ module: 'config' }),
+    subscriptions, workspaceRules, platforms: activePlatforms(env), log: log.child({ module: 'config' }),
     onSynced: (result, reloaded) => consoleAdapter?.show(result.subscriptions, reloaded),
   });
   await startOrUnwind(() => configured.apply(config));

@@ -36,7 +36,6 @@ import { toMessage } from './format/message.ts';
 import { plainTemplateText } from './format/template.ts';
 import { isHttpUrl } from './net/http-url.ts';
 import { activePlatforms, planConfiguredSubscriptions } from './services/configured-subscriptions.ts';
-import { applyConfiguredSettings } from './services/apply-configured-settings.ts';
 import { truncateText } from './format/truncate.ts';
 
 const USAGE = `Usage: herald <command>   (herald help <command>, herald <command> --help: that command's usage)
@@ -312,7 +311,7 @@ async function runCheckConfig(args: string[], io: CliIo): Promise<number> {
   const config = readConfiguration(io.env, io.cwd, false);
   // The same plan start makes: what it would leave out (a platform without its token) is said here too.
   const plan = planConfiguredSubscriptions(config.file, config.sourceName, activePlatforms(config.env));
-  for (const warning of [...config.warnings, ...plan.warnings, ...applyConfiguredSettings(plan, config.sourceName)]) io.stderr.write(`warning: ${warning}\n`);
+  for (const warning of [...config.warnings, ...plan.warnings]) io.stderr.write(`warning: ${warning}\n`);
   const count = config.file.subscriptions.length;
   const platforms = [config.env.discordToken && 'Discord', config.env.slackBotToken && `Slack (${config.env.slackAppToken ? 'Socket Mode' : 'HTTP mode'})`].filter(Boolean);
   const platform = platforms.length > 0 ? platforms.join(' and ') : 'the console (no DISCORD_TOKEN or SLACK_BOT_TOKEN)';

@@ -47,6 +47,7 @@ export interface LoadConfigOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   validateRule?: ParseConfigOptions['validateRule'];
+  validateTemplate?: ParseConfigOptions['validateTemplate'];
   createIfMissing?: boolean;
   /** Where the example comes from; defaults to the one shipped with Herald. */
   examplePath?: string;
@@ -78,7 +79,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   let createdFromExample = false;
   try {
     createdFromExample = ensureConfigFile(filePath, shownPath, options);
-    file = parseConfigText(readConfigText(filePath, shownPath), shownPath, { validateRule: options.validateRule });
+    file = parseConfigText(readConfigText(filePath, shownPath), shownPath, { validateRule: options.validateRule, validateTemplate: options.validateTemplate });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);

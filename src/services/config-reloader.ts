@@ -9,15 +9,17 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import { messageOf } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Platform } from '../store/records.ts';
-import { applyConfiguredSettings } from './apply-configured-settings.ts';
 import { planConfiguredSubscriptions } from './configured-subscriptions.ts';
 import type { ConfigSyncResult } from './configured-subscriptions.ts';
 import type { SubscriptionService } from './subscription-service.ts';
+import type { WorkspaceRules } from './workspace-rules.ts';
 
 export interface ConfigReloaderOptions {
   /** Reads and validates the configuration the way start and check-config do; throws a ConfigError. */
   readonly read: () => LoadedConfig;
   readonly subscriptions: SubscriptionService;
+  /** Where the file's admin rules (`rules:`) go. */
+  readonly workspaceRules: WorkspaceRules;
   readonly platforms: ReadonlySet<Platform>;
   readonly log: Logger;
   /** Hears each sync: the console adapter shows what it now watches. */
@@ -33,8 +35,12 @@ export class ConfigReloader {
     const { log, platforms } = this.options;
     const plan = planConfiguredSubscriptions(config.file, config.sourceName, platforms);
     const result = await this.options.subscriptions.syncConfigured(plan.subscriptions, platforms);
-    for (const warning of [...plan.warnings, ...result.skipped, ...applyConfiguredSettings(plan, config.sourceName)]) log.warn(warning);
-    const counts = { file: config.sourceName, subscriptions: result.subscriptions.length, added: result.added.length, changed: result.changed.length, removed: result.removed.length };
+    const rules = await this.options.workspaceRules.syncConfigured(plan.rules, config.sourceName, platforms);
+    for (const warning of [...plan.warnings, ...result.skipped]) log.warn(warning);
+    const counts = {
+      file: config.sourceName, subscriptions: result.subscriptions.length, added: result.added.length, changed: result.changed.length, removed: result.removed.length,
+      adminRules: rules.set, adminRulesRemoved: rules.removed,
+    };
     if (reloaded) log.info('config file reloaded', { ...counts, reason: reloadReason });
     else log.info('config file subscriptions synced', counts);
     this.options.onSynced?.(result, reloaded);

@@ -22,7 +22,7 @@ export interface ConfiguredSubscription {
   readonly intervalSeconds?: number;
   /** `config/herald.yaml:12`: where it is declared, shown in /feed list and when chat may not change it. */
   readonly declaredAt: string;
-  /** Carried for the template and mention layers (see apply-configured-settings.ts). */
+  /** The entry as the file has it: its template and mention are stored with the subscription. */
   readonly entry: SubscriptionConfig;
 }
 
@@ -105,6 +105,6 @@ export interface ConfigSyncResult {
 
 /** Whether a stored config subscription says something other than the file now does. */
 export function differsFromFile(stored: Subscription, wanted: Subscription): boolean {
-  const keys = ['channelId', 'channelName', 'feedUrl', 'rule', 'intervalSeconds', 'createdBy'] as const;
-  return keys.some((key) => stored[key] !== wanted[key]);
+  const keys = ['channelId', 'channelName', 'feedUrl', 'rule', 'intervalSeconds', 'createdBy', 'template'] as const;
+  return keys.some((key) => stored[key] !== wanted[key]) || JSON.stringify(stored.mention) !== JSON.stringify(wanted.mention);
 }

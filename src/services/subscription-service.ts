@@ -174,6 +174,8 @@ export class SubscriptionService {
           ...(previous?.skipItemIds !== undefined ? { skipItemIds: previous.skipItemIds } : {}),
           source: 'config',
           ...(request.intervalSeconds !== undefined ? { intervalSeconds: request.intervalSeconds } : {}),
+          ...(request.entry.template !== undefined ? { template: request.entry.template } : {}),
+          ...(request.entry.mention !== undefined ? { mention: configuredMention(request.entry.mention, previous) } : {}),
         };
         if (previous === undefined) result.added.push(subscription.id);
         else if (differsFromFile(previous, subscription)) result.changed.push(subscription.id);
@@ -276,14 +278,14 @@ export class SubscriptionService {
    */
   async setRule(workspace: Workspace, id: string, rule: string): Promise<Subscription> {
     const source = validateRule(rule);
-    const subscription = await this.find(workspace, id);
+    const subscription = await this.findChangeable(workspace, id, 'filtered');
     return (await this.options.store.subscriptions.setRule(subscription.id, source)) ?? subscription;
   }
 
   /** Sets whom the subscription's posts ping (its rule checked first), or with undefined, that they ping nobody. */
   async setMention(workspace: Workspace, id: string, mention: Mention | undefined): Promise<Subscription> {
     const checked = mention === undefined ? undefined : { ...mention, ...(mention.rule === undefined ? {} : { rule: validateRule(mention.rule) }) };
-    const subscription = await this.find(workspace, id);
+    const subscription = await this.findChangeable(workspace, id, 'given a mention');
     const stored = checked === undefined || checked.rule !== '' ? checked : { roleId: checked.roleId, roleName: checked.roleName };
     return (await this.options.store.subscriptions.setMention(subscription.id, stored)) ?? subscription;
   }
@@ -293,7 +295,7 @@ export class SubscriptionService {
    * template with an unknown placeholder is refused with a did-you-mean. Items already waiting keep their layout.
    */
   async setTemplate(workspace: Workspace, id: string, template: string): Promise<Subscription> {
-    const subscription = await this.find(workspace, id);
+    const subscription = await this.findChangeable(workspace, id, 'laid out');
     const source = validateTemplate(template);
     return (await this.options.store.subscriptions.setTemplate(subscription.id, source)) ?? subscription;
   }
@@ -353,6 +355,12 @@ export class SubscriptionService {
     });
     return [];
   }
+}
+
+/** A config entry's mention as stored: the role's name is not in the file, so a kept one keeps the name it had. */
+function configuredMention(mention: { role: string; when?: string }, previous: Subscription | undefined): Mention {
+  const roleName = previous?.mention?.roleId === mention.role ? previous.mention.roleName : mention.role;
+  return { roleId: mention.role, roleName, ...(mention.when !== undefined && mention.when !== '' ? { rule: mention.when } : {}) };
 }
 
 /** Checks a rule and returns its text trimmed; a malformed rule throws the parser's error (position and hint). */

@@ -45,6 +45,8 @@ export interface WorkspaceRuleRepository {
   put(rule: WorkspaceRule): Promise<void>;
   /** False when the workspace had none. */
   delete(platform: Platform, workspaceId: string): Promise<boolean>;
+  /** Every workspace's rule (one row per workspace: few). */
+  list(): Promise<WorkspaceRule[]>;
 }
 
 export interface FeedRepository {

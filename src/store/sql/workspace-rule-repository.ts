@@ -27,6 +27,11 @@ export class SqlWorkspaceRuleRepository implements WorkspaceRuleRepository {
     const { numDeletedRows } = await this.db.deleteFrom('workspace_rules').where('platform', '=', platform).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
     return numDeletedRows > 0n;
   }
+
+  async list(): Promise<WorkspaceRule[]> {
+    const rows = await this.db.selectFrom('workspace_rules').selectAll().orderBy('platform').orderBy('workspace_id').execute();
+    return rows.map(workspaceRuleOf);
+  }
 }
 
 function workspaceRuleOf(row: Selectable<WorkspaceRulesTable>): WorkspaceRule {
