@@ -103,6 +103,16 @@ export function storedTemplate(source: string | undefined): Template | undefined
 }
 
 /**
+ * A post's body on any platform: the summary, escaped as the platform escapes feed text, or the subscription's
+ * template filled in; at most `max` characters.
+ */
+export function renderBody(message: Message, style: TemplateStyle, max: number): string {
+  const template = storedTemplate(message.template);
+  if (template === undefined) return fitText(message.summary, max, style.text);
+  return renderTemplate(template, message, style, max);
+}
+
+/**
  * The template filled from the message, at most `max` characters. Literal text and links and dates are kept
  * whole; when the feed text does not fit, the longest values are cut (at a word, with an ellipsis, never inside an
  * escape) so that short ones such as the author stay whole. A fixed part that no longer fits is left out.

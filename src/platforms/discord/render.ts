@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { HeraldError } from '../../errors.ts';
 import { fitText } from '../../format/fit-text.ts';
 import type { Message } from '../../format/message.ts';
-import { renderTemplate, storedTemplate } from '../../format/template.ts';
+import { renderBody } from '../../format/template.ts';
 import type { TemplateStyle } from '../../format/template.ts';
 
 export interface DiscordEmbed {
@@ -91,9 +91,7 @@ export function renderDiscordMessage(message: Message, options: DiscordRenderOpt
  * title, author, image, feed footer and timestamp either way).
  */
 export function discordDescription(message: Message, max: number): string {
-  const template = storedTemplate(message.template);
-  if (template === undefined) return fitText(message.summary, max, escapeMarkdown);
-  return renderTemplate(template, message, DISCORD_TEMPLATE_STYLE, max);
+  return renderBody(message, DISCORD_TEMPLATE_STYLE, max);
 }
 
 /**

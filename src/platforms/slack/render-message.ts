@@ -7,7 +7,7 @@
  */
 import { fitText } from '../../format/fit-text.ts';
 import type { Message } from '../../format/message.ts';
-import { renderTemplate, storedTemplate } from '../../format/template.ts';
+import { renderBody } from '../../format/template.ts';
 import type { TemplateStyle } from '../../format/template.ts';
 import { truncateText } from '../../format/truncate.ts';
 import { escapeMrkdwn, escapeSlackText, slackLink } from './mrkdwn.ts';
@@ -102,9 +102,7 @@ function sectionText(message: Message): string {
 
 /** What goes under the title: the summary, or the template filled in; at most `max` characters. */
 export function slackBody(message: Message, max: number): string {
-  const template = storedTemplate(message.template);
-  if (template === undefined) return fitText(message.summary, max, escapeMrkdwn);
-  return renderTemplate(template, message, SLACK_TEMPLATE_STYLE, max);
+  return renderBody(message, SLACK_TEMPLATE_STYLE, max);
 }
 
 /**
