@@ -19,6 +19,19 @@ export function userMessageOf(error: unknown): string {
   return error instanceof HeraldError ? error.userMessage : 'Something went wrong on our side; the operator has the details in the log.';
 }
 
+/**
+ * What is wrong with an input, as the person who gave it should read it, or undefined when `check` accepts it:
+ * the validators the config loader takes (a rule's, a template's) are checks that throw.
+ */
+export function problemOf(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    return error instanceof HeraldError ? error.userMessage : String(error);
+  }
+}
+
 /** The technical message of any thrown value, for logs and operator messages. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

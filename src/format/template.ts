@@ -8,7 +8,7 @@
  * Syntax: `{name}` or `{name:N}` (at most N characters of that value, cut at a word with an ellipsis); `{{` and
  * `}}` are literal braces; `\n` is a line break (Discord's command boxes have no Enter).
  */
-import { HeraldError } from '../errors.ts';
+import { HeraldError, problemOf } from '../errors.ts';
 import { countEdits } from '../text/edit-distance.ts';
 import { fitText } from './fit-text.ts';
 import type { Message } from './message.ts';
@@ -80,12 +80,7 @@ export function parseTemplate(source: string): Template {
 
 /** The validator the config loader and commands share: what is wrong with a template, or undefined when it is fine. */
 export function templateProblem(source: string): string | undefined {
-  try {
-    parseTemplate(source);
-    return undefined;
-  } catch (error) {
-    return error instanceof HeraldError ? error.userMessage : String(error);
-  }
+  return problemOf(() => parseTemplate(source));
 }
 
 /**

@@ -4,7 +4,7 @@
  * baseline so that what it holds now is never posted.
  */
 import { randomBytes } from 'node:crypto';
-import { HeraldError } from '../errors.ts';
+import { HeraldError, problemOf } from '../errors.ts';
 import type { Item } from '../feeds/item.ts';
 import { toMessage } from '../format/message.ts';
 import type { Message } from '../format/message.ts';
@@ -396,12 +396,7 @@ export function ruleReading(rule: string): string {
 
 /** The validator the config loader wants: the rule's error message, or undefined when it is fine. */
 export function ruleProblem(rule: string): string | undefined {
-  try {
-    validateRule(rule);
-    return undefined;
-  } catch (error) {
-    return error instanceof HeraldError ? error.userMessage : String(error);
-  }
+  return problemOf(() => validateRule(rule));
 }
 
 /** Accepts what people paste: surrounding <> or spaces, and a missing scheme (https is assumed). */
