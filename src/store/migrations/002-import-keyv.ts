@@ -13,8 +13,8 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import type { Database, Engine } from '../sql/database.ts';
 import { sqlSession } from '../sql-store.ts';
-import { jsonOrNull, millisOf } from '../sql/columns.ts';
 import { ensureFeedRow } from '../sql/feed-repository.ts';
+import { subscriptionRow } from '../sql/subscription-repository.ts';
 import type { Subscription } from '../records.ts';
 import { HeraldError } from '../../errors.ts';
 import { legacyFeedKey, readLegacyRecords } from './keyv-legacy-records.ts';
@@ -53,25 +53,18 @@ export function importKeyvStore(engine: Engine, onImported: (report: LegacyImpor
   };
 }
 
-/** A subscription in schema 001's columns: the repository writes columns later migrations added, which do not exist yet. */
+/** The subscriptions table as schema 001 made it: the repository also writes columns later migrations added. */
+const SCHEMA_001_COLUMNS = [
+  'id', 'platform', 'workspace_id', 'channel_id', 'channel_name', 'feed_url', 'feed_title', 'rule', 'created_at', 'created_by', 'paused', 'paused_reason', 'skip_item_ids',
+] as const;
+
+/** A subscription in schema 001's columns, converted as the repository converts it. */
 async function insertSubscription(db: Kysely<Database>, subscription: Subscription): Promise<void> {
+  const row = subscriptionRow(subscription);
+  const columns = Object.fromEntries(SCHEMA_001_COLUMNS.map((column) => [column, row[column]]));
   await db
     .insertInto('subscriptions')
-    .values({
-      id: subscription.id,
-      platform: subscription.platform,
-      workspace_id: subscription.workspaceId,
-      channel_id: subscription.channelId,
-      channel_name: subscription.channelName ?? null,
-      feed_url: subscription.feedUrl,
-      feed_title: subscription.feedTitle,
-      rule: subscription.rule,
-      created_at: millisOf(subscription.createdAt, `subscription ${subscription.id} createdAt`),
-      created_by: subscription.createdBy,
-      paused: subscription.paused ? 1 : 0,
-      paused_reason: subscription.pausedReason ?? null,
-      skip_item_ids: jsonOrNull(subscription.skipItemIds),
-    } as never)
+    .values(columns as never)
     .onConflict((conflict) => conflict.column('id').doNothing())
     .execute();
   await ensureFeedRow(db, subscription.feedUrl);

@@ -22,7 +22,7 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
   }
 
   async put(subscription: Subscription): Promise<void> {
-    const { id, ...columns } = rowOf(subscription);
+    const { id, ...columns } = subscriptionRow(subscription);
     await atomically(this.db, async (db) => {
       await db
         .insertInto('subscriptions')
@@ -119,7 +119,8 @@ function mentionColumns(mention: Mention | undefined): Pick<SubscriptionsTable, 
 }
 
 /** Without parked_dropped: the store alone keeps that count, so putting a subscription again leaves it as it is. */
-function rowOf(subscription: Subscription): Omit<SubscriptionsTable, 'parked_dropped'> {
+/** A subscription as its row (every column but the store's own parked_dropped count). */
+export function subscriptionRow(subscription: Subscription): Omit<SubscriptionsTable, 'parked_dropped'> {
   return {
     id: subscription.id,
     platform: subscription.platform,
