@@ -64,9 +64,7 @@ export class RuleSet {
   /** One verdict per rule given, in the same order. */
   verdicts(item: ItemText): Verdict[] {
     const verdicts: Array<Verdict | undefined> = new Array(this.distinct.length);
-    const { evaluate, sure } = this.index.decide(item);
-    for (const slot of evaluate) verdicts[slot] = evaluateRule(this.distinct[slot] as CompiledRule, item);
-    for (const slot of sure) verdicts[slot] = knownVerdict(this.distinct[slot] as CompiledRule, item, true);
+    for (const slot of this.index.matching(item)) verdicts[slot] = knownVerdict(this.distinct[slot] as CompiledRule, item, true);
     const complete = this.distinct.map((rule, slot) => verdicts[slot] ?? (rule instanceof HeraldError ? unusable(rule) : knownVerdict(rule, item, false)));
     return this.slots.map((slot) => complete[slot]!);
   }

@@ -28,8 +28,8 @@ export type TermMatcher =
       readonly pattern: string;
       readonly flags: string;
       readonly test: RegexTest;
-      /** Texts one of which a text must contain to match (lower-cased when ignoreCase); null: none known. */
-      readonly literals: readonly string[] | null;
+      /** For each list, a text of it that a text must contain to match (lower-cased when ignoreCase); null: none known. */
+      readonly literals: ReadonlyArray<readonly string[]> | null;
       readonly ignoreCase: boolean;
     };
 

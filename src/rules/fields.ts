@@ -15,6 +15,26 @@ export const FIELD_NAMES: readonly FieldName[] = ['title', 'summary', 'content',
  */
 export const UNSCOPED_FIELDS: readonly FieldName[] = ['title', 'summary', 'content', 'category'];
 
+/** A field as one bit (its place in FIELD_NAMES), so a set of fields is a number. */
+export function fieldBit(field: FieldName): number {
+  return 1 << FIELD_NAMES.indexOf(field);
+}
+
+export function fieldMask(fields: readonly FieldName[]): number {
+  let mask = 0;
+  for (const field of fields) mask |= fieldBit(field);
+  return mask;
+}
+
+/** The fields a term searches: its own, or the unscoped ones. One list per field, so finding a term allocates none. */
+const SCOPED: Readonly<Record<FieldName, readonly FieldName[]>> = {
+  title: ['title'], summary: ['summary'], content: ['content'], author: ['author'], category: ['category'], link: ['link'], feed: ['feed'],
+};
+
+export function fieldsOfTerm(field: FieldName | null): readonly FieldName[] {
+  return field === null ? UNSCOPED_FIELDS : SCOPED[field];
+}
+
 /** Names people reach for that are not fields, and the field they mean. */
 const ALIASES: Readonly<Record<string, FieldName>> = {
   tag: 'category',

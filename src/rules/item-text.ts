@@ -6,7 +6,7 @@
  */
 import { htmlToText } from '../text/html-to-text.ts';
 import type { FieldName } from './fields.ts';
-import { foldForMatching, wordsOfText } from './words.ts';
+import { foldForMatching, wordsOfLowerCase } from './words.ts';
 
 /**
  * What a rule is evaluated against: an Item (src/feeds/item.ts) plus the feed's title fits.
@@ -29,6 +29,7 @@ export class TextUnit {
   private foldedText: string | undefined;
   private plainText: string | undefined;
   private plainLower: string | undefined;
+  private lower: string | undefined;
   private wordList: readonly string[] | undefined;
   private wordLookup: ReadonlySet<string> | undefined;
 
@@ -55,8 +56,13 @@ export class TextUnit {
     return (this.plainLower ??= this.plain.toLowerCase().replace(/\u017f/g, 's'));
   }
 
+  /** The text as written, lower-cased: what its words are read from. */
+  get lowerCase(): string {
+    return (this.lower ??= this.raw.toLowerCase());
+  }
+
   get words(): readonly string[] {
-    return (this.wordList ??= wordsOfText(this.raw));
+    return (this.wordList ??= wordsOfLowerCase(this.lowerCase));
   }
 
   get wordSet(): ReadonlySet<string> {

@@ -3,14 +3,13 @@
  * contains it, or undefined.
  */
 import type { TermMatcher, TermNode } from './ast.ts';
-import { UNSCOPED_FIELDS } from './fields.ts';
+import { fieldsOfTerm } from './fields.ts';
 import type { ItemText, TextUnit } from './item-text.ts';
 import { regexFound } from './regex-term.ts';
 import { isStandaloneWordChar, isWordChar } from './words.ts';
 
 export function findTerm(term: TermNode, text: ItemText): TextUnit | undefined {
-  const fields = term.field === null ? UNSCOPED_FIELDS : [term.field];
-  for (const field of fields) {
+  for (const field of fieldsOfTerm(term.field)) {
     for (const unit of text.unitsOf(field)) {
       if (unitContains(unit, term.matcher)) return unit;
     }

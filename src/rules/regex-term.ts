@@ -61,14 +61,14 @@ export function buildRegexTerm(token: RegexToken, field: FieldName | null, sourc
 }
 
 /**
- * Whether the pattern is found in a text unit. A text that holds none of the pattern's required literals
- * cannot match, and a substring search says so far faster than the engine, case-insensitive or not.
+ * Whether the pattern is found in a text unit. A text that lacks what the pattern requires (requiredLiterals)
+ * cannot match, and substring searches say so far faster than the engine, case-insensitive or not.
  */
 export function regexFound(matcher: Extract<TermMatcher, { kind: 'regex' }>, unit: TextUnit): boolean {
   const { literals } = matcher;
   if (literals !== null) {
     const text = matcher.ignoreCase ? unit.plainLowerCase : unit.plain;
-    if (!literals.some((literal) => text.includes(literal))) return false;
+    if (!literals.every((list) => list.some((literal) => text.includes(literal)))) return false;
   }
   return matcher.test.test(unit.plain);
 }
@@ -80,35 +80,34 @@ const SPECIAL = new Set([...'\\^$.|?*+()[]{}']);
 class GiveUp extends Error {}
 
 /**
- * Texts one of which every text the pattern matches contains, lower-cased when the pattern ignores case
- * (then only ASCII, whose case RE2 and toLowerCase agree on, given ſ and K), or null when none can be told.
- * Conservative: anything not understood gives null, which only costs speed.
+ * What every text the pattern matches contains: for each list, one of its texts (`kafka.{0,20}streams`: kafka, and
+ * streams; `k8s|kubernetes`: one of the two). Lower-cased when the pattern ignores case (then only ASCII, whose case
+ * RE2 and toLowerCase agree on, given ſ and K); null when nothing can be told. Conservative: anything not understood
+ * gives null, which only costs speed.
  */
-export function requiredLiterals(pattern: string, ignoreCase: boolean): string[] | null {
+export function requiredLiterals(pattern: string, ignoreCase: boolean): string[][] | null {
   let at = 0;
   const peek = (): string | undefined => pattern[at];
+  const shortest = (texts: readonly string[]): number => Math.min(...texts.map((text) => text.length));
 
-  const alternation = (): string[] | null => {
+  /** A branch's required lists all hold; of an alternation's, only one branch does: each gives its most telling list. */
+  const alternation = (): string[][] => {
     const branches = [sequence()];
     while (peek() === '|') {
       at++;
       branches.push(sequence());
     }
-    if (branches.some((branch) => branch === null)) return null;
-    return [...new Set(branches.flat() as string[])];
+    if (branches.length === 1) return branches[0]!;
+    const best = branches.map((lists) => lists.reduce<string[] | undefined>((found, list) => (found === undefined || shortest(list) > shortest(found) ? list : found), undefined));
+    if (best.some((list) => list === undefined)) return [];
+    return [[...new Set(best.flat() as string[])]];
   };
 
-  const sequence = (): string[] | null => {
-    let best: string[] | null = null;
+  const sequence = (): string[][] => {
+    const required: string[][] = [];
     let run = '';
-    const consider = (candidate: string[] | null): void => {
-      if (candidate === null || candidate.length === 0) return;
-      const shortest = Math.min(...candidate.map((text) => text.length));
-      if (shortest < MIN_LITERAL_LENGTH) return;
-      if (best === null || shortest > Math.min(...best.map((text) => text.length))) best = candidate;
-    };
     const endRun = (): void => {
-      consider([run]);
+      if (run.length >= MIN_LITERAL_LENGTH) required.push([run]);
       run = '';
     };
     while (at < pattern.length && peek() !== '|' && peek() !== ')') {
@@ -123,14 +122,14 @@ export function requiredLiterals(pattern: string, ignoreCase: boolean): string[]
         if (quantifier === 'repeated') endRun();
       } else {
         endRun();
-        if (atom.kind === 'group') consider(atom.required);
+        if (atom.kind === 'group') required.push(...atom.required.filter((list) => shortest(list) >= MIN_LITERAL_LENGTH));
       }
     }
     endRun();
-    return best;
+    return required;
   };
 
-  type Atom = { kind: 'char'; char: string } | { kind: 'group'; required: string[] | null } | { kind: 'other' };
+  type Atom = { kind: 'char'; char: string } | { kind: 'group'; required: string[][] } | { kind: 'other' };
 
   const readAtom = (): Atom => {
     const ch = pattern[at]!;
@@ -205,7 +204,7 @@ export function requiredLiterals(pattern: string, ignoreCase: boolean): string[]
 
   try {
     const required = alternation();
-    return at === pattern.length ? required : null;
+    return at === pattern.length && required.length > 0 ? required : null;
   } catch (error) {
     if (error instanceof GiveUp) return null;
     throw error;

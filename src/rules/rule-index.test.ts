@@ -109,9 +109,9 @@ describe('RuleIndex', () => {
       // Its own copy of the item's text, so the index's lookups cannot have prepared anything for it.
       const fresh = prepareRuleItem(item);
       const everyRule = rules.flatMap((rule, position) => (evaluateRule(rule, fresh).matches ? [position] : []));
-      expect(index.matching(text), JSON.stringify(item)).toStrictEqual(everyRule);
-      for (const position of index.decide(text).sure) expect(evaluateRule(rules[position]!, text).matches, `${rules[position]!.source} on ${JSON.stringify(item)}`).toBe(true);
-      candidates += index.candidates(text).length;
+      const decision = index.decide(text);
+      expect(decision.matched, JSON.stringify(item)).toStrictEqual(everyRule);
+      candidates += decision.evaluated + decision.decidedByLookup;
     }
     // And the index leaves most rules out.
     expect(candidates / 150).toBeLessThan(rules.length / 2);
@@ -134,10 +134,25 @@ describe('RuleIndex', () => {
     index.add('rust or kube', compileRule('rust OR kube*'));
     index.add('rust release', compileRule('rust release'));
     const inContent = prepareRuleItem({ title: 'Weekly notes', summary: '', content: 'Rust and Kubernetes', categories: [] });
-    expect(index.decide(inContent)).toStrictEqual({ evaluate: [], sure: ['rust or kube'] });
-    expect(index.matching(inContent)).toStrictEqual(['rust or kube']);
+    // "rust" in the content does not key title:rust, and "rust release" is keyed by "release": neither is met.
+    expect(index.decide(inContent)).toStrictEqual({ matched: ['rust or kube'], evaluated: 0, decidedByLookup: 1 });
     const inTitle = prepareRuleItem({ title: 'Rust 1.90 release', summary: '', categories: [] });
-    expect(index.decide(inTitle)).toStrictEqual({ evaluate: ['rust release'], sure: ['title rust', 'rust or kube'] });
-    expect(index.matching(inTitle)).toStrictEqual(['title rust', 'rust or kube', 'rust release']);
+    expect(index.decide(inTitle)).toStrictEqual({ matched: ['title rust', 'rust or kube', 'rust release'], evaluated: 1, decidedByLookup: 2 });
+  });
+
+  it('finds phrases word after word within one field, and words beyond ASCII', () => {
+    const index = new RuleIndex<string>();
+    index.add('phrase', compileRule('"event streaming" -sponsored'));
+    index.add('title phrase', compileRule('title:"event streaming"'));
+    index.add('cafe', compileRule('café*'));
+    index.add('kafka', compileRule('kafka -東京'));
+    const split = prepareRuleItem({ title: 'Event', summary: 'streaming', categories: [] });
+    expect(index.matching(split)).toStrictEqual([]);
+    const apart = prepareRuleItem({ title: 'Event-driven streaming', summary: '', categories: [] });
+    expect(index.matching(apart)).toStrictEqual([]);
+    const inSummary = prepareRuleItem({ title: 'ＫＡＦＫＡ news', summary: 'Event, streaming! At the CAFÉTÉRIA', categories: [] });
+    expect(index.matching(inSummary)).toStrictEqual(['phrase', 'cafe', 'kafka']);
+    const excluded = prepareRuleItem({ title: 'Kafka in 東京', summary: '', categories: ['event streaming', 'sponsored'] });
+    expect(index.matching(excluded)).toStrictEqual([]);
   });
 });

@@ -18,9 +18,10 @@
  */
 import type { RuleNode, TermMatcher, TermNode } from './ast.ts';
 import type { CompiledRule } from './compile-rule.ts';
-import { ruleMatches } from './evaluate-rule.ts';
-import { FIELD_NAMES, UNSCOPED_FIELDS, type FieldName } from './fields.ts';
+import { fieldMask, fieldsOfTerm, type FieldName } from './fields.ts';
 import type { ItemText } from './item-text.ts';
+import { ItemScan } from './item-scan.ts';
+import { findTerm } from './match-term.ts';
 import { isStandaloneWordChar, wordSpans } from './words.ts';
 
 export type IndexKey =
@@ -85,7 +86,7 @@ function everyChild(children: readonly RuleNode[], when: 'present' | 'absent'): 
 }
 
 function keysOfTerm(term: TermNode): IndexKey[] | null {
-  const fields = term.field === null ? UNSCOPED_FIELDS : [term.field];
+  const fields = fieldsOfTerm(term.field);
   const word = keyWord(term.matcher);
   if (word === undefined) return null;
   return [term.matcher.kind === 'prefix' ? { kind: 'prefix', prefix: word, fields } : { kind: 'word', word, fields }];
@@ -141,28 +142,37 @@ function cost(keys: readonly IndexKey[]): number {
   return total;
 }
 
-/** What an item means for the indexed rules: those to evaluate, those that surely match; none of the others match. */
+/** What an item means for the indexed rules: those that match it, and how many rules it met at all. */
 export interface IndexDecision<T> {
-  readonly evaluate: readonly T[];
-  readonly sure: readonly T[];
+  /** The values whose rule matches, in the order they were added. */
+  readonly matched: readonly T[];
+  /** Rules whose tree was evaluated on the item. */
+  readonly evaluated: number;
+  /** Rules decided by the lookup alone: empty, exclusions not found, or ORs of words found. */
+  readonly decidedByLookup: number;
 }
 
 /**
- * A posting: a rule's position and the fields its key counts in, as one number (position * 128 + field bits),
- * so a word's postings are one flat array.
+ * A rule as the index evaluates it: words, prefixes and phrases answered by the item's scan (item-scan.ts),
+ * only regular expressions and literals (`c++`) looked for in the item's text. Children are ordered cheapest
+ * first, which changes no verdict.
  */
+type ScanNode =
+  | { readonly kind: 'key'; readonly key: number; readonly fields: number }
+  | { readonly kind: 'sequence'; readonly keys: Int32Array; readonly fields: number }
+  | { readonly kind: 'text'; readonly term: TermNode }
+  | { readonly kind: 'and' | 'or'; readonly children: readonly ScanNode[] }
+  | { readonly kind: 'not'; readonly child: ScanNode };
+
+/** A posting: a rule's position and the fields its key counts in, as one number (position * 128 + field bits). */
 const FIELD_BITS = 7;
-const fieldBit = (field: FieldName): number => 1 << FIELD_NAMES.indexOf(field);
-const maskOf = (fields: readonly FieldName[]): number => fields.reduce((mask, field) => mask | fieldBit(field), 0);
 
 export class RuleIndex<T> {
   private readonly values: T[] = [];
-  private readonly rules: CompiledRule[] = [];
-  private readonly byWord = new Map<string, number[]>();
-  private readonly byPrefix = new Map<string, number[]>();
-  private prefixLengths: number[] = [];
-  /** Every prefix key cut to the shortest one's length: a word whose start is not among them has no prefix key. */
-  private prefixStarts = new Set<string>();
+  private readonly trees: Array<ScanNode | null> = [];
+  private readonly scan = new ItemScan();
+  /** By key: the postings of the rules it keys. */
+  private readonly postings: number[][] = [];
   /** Evaluated on every item. */
   private readonly plain: number[] = [];
   /** Empty rules: they match every item. */
@@ -171,8 +181,6 @@ export class RuleIndex<T> {
   private readonly unless: number[] = [];
   /** Rules that match exactly the items holding one of their keys in its fields (`kafka OR kube*`): never evaluated. */
   private exact: Uint8Array = new Uint8Array(16);
-  /** The fields some key is looked for in: only their words are looked up. */
-  private readonly keyFields = new Set<FieldName>();
   private stamps = new Uint32Array(16);
   private generation = 0;
 
@@ -188,7 +196,7 @@ export class RuleIndex<T> {
   add(value: T, rule: CompiledRule): void {
     const position = this.values.length;
     this.values.push(value);
-    this.rules.push(rule);
+    this.trees.push(rule.tree === null ? null : this.scanNode(rule.tree));
     if (rule.tree === null) {
       this.always.push(position);
       return;
@@ -205,87 +213,91 @@ export class RuleIndex<T> {
       this.exact[position] = 1;
     }
     for (const key of required ?? excluded ?? []) {
-      for (const field of key.fields) this.keyFields.add(field);
-      const posting = position * 2 ** FIELD_BITS + maskOf(key.fields);
-      if (key.kind === 'word') {
-        listOf(this.byWord, key.word).push(posting);
-      } else {
-        listOf(this.byPrefix, key.prefix).push(posting);
-        if (!this.prefixLengths.includes(key.prefix.length)) {
-          this.prefixLengths = [...this.prefixLengths, key.prefix.length].sort((a, b) => a - b);
-          const shortest = this.prefixLengths[0]!;
-          this.prefixStarts = new Set([...this.byPrefix.keys()].map((prefix) => prefix.slice(0, shortest)));
-        } else {
-          this.prefixStarts.add(key.prefix.slice(0, this.prefixLengths[0]));
-        }
-      }
+      const id = key.kind === 'word' ? this.scan.wordKey(key.word, key.fields) : this.scan.prefixKey(key.prefix, key.fields);
+      while (this.postings.length <= id) this.postings.push([]);
+      this.postings[id]!.push(position * 2 ** FIELD_BITS + fieldMask(key.fields));
     }
-  }
-
-  /**
-   * The values of the rules `text` may match, in the order they were added. It matches none of the others.
-   */
-  candidates(text: ItemText): T[] {
-    const { evaluate, sure } = this.decidePositions(text);
-    return this.valuesAt([...evaluate, ...sure].sort((a, b) => a - b));
-  }
-
-  /** The rules to evaluate on `text` and those that surely match it, each in the order they were added. */
-  decide(text: ItemText): IndexDecision<T> {
-    const { evaluate, sure } = this.decidePositions(text);
-    return { evaluate: this.valuesAt(evaluate), sure: this.valuesAt(sure) };
   }
 
   /** The values whose rule matches `text`, in the order they were added. */
   matching(text: ItemText): T[] {
-    const { evaluate, sure } = this.decidePositions(text);
-    const matched = evaluate.filter((position) => ruleMatches(this.rules[position]!, text));
-    return this.valuesAt([...matched, ...sure].sort((a, b) => a - b));
+    return this.decide(text).matched as T[];
   }
 
-  private valuesAt(positions: readonly number[]): T[] {
-    return positions.map((position) => this.values[position]!);
-  }
-
-  private decidePositions(text: ItemText): { evaluate: number[]; sure: number[] } {
+  decide(text: ItemText): IndexDecision<T> {
     if (this.stamps.length < this.values.length) this.stamps = new Uint32Array(this.values.length * 2);
     const generation = this.nextGeneration();
     const stamps = this.stamps;
-    const exact = this.exact;
-    const found: number[] = [...this.plain];
-    const sure: number[] = [...this.always];
+    const scan = this.scan;
+    scan.scan(text);
+    const matched: number[] = [...this.always];
+    let evaluated = 0;
+    let decidedByLookup = this.always.length;
+    for (const position of this.plain) {
+      evaluated++;
+      if (holds(this.trees[position]!, scan, text)) matched.push(position);
+    }
     // A key counts only where it is found in one of its fields: `title:rust` is not keyed by a "rust" in the content.
-    const take = (postings: readonly number[] | undefined, bit: number): void => {
-      if (postings === undefined) return;
+    for (const key of scan.found()) {
+      const postings = this.postings[key];
+      if (postings === undefined) continue;
+      const fields = scan.fieldsOf(key);
       for (const posting of postings) {
-        if ((posting & bit) === 0) continue;
+        if ((posting & fields) === 0) continue;
         const position = Math.floor(posting / 2 ** FIELD_BITS);
         if (stamps[position] === generation) continue;
         stamps[position] = generation;
-        if (exact[position] === 1) sure.push(position);
-        else found.push(position);
-      }
-    };
-    const lengths = this.prefixLengths;
-    const shortest = lengths[0] ?? Infinity;
-    const starts = this.prefixStarts;
-    for (const field of FIELD_NAMES) {
-      if (!this.keyFields.has(field)) continue;
-      const bit = fieldBit(field);
-      for (const unit of text.unitsOf(field)) {
-        for (const word of unit.wordSet) {
-          take(this.byWord.get(word), bit);
-          if (word.length < shortest || !starts.has(word.length === shortest ? word : word.slice(0, shortest))) continue;
-          for (const length of lengths) {
-            if (length > word.length) break;
-            take(this.byPrefix.get(length === word.length ? word : word.slice(0, length)), bit);
-          }
+        if (this.exact[position] === 1) {
+          decidedByLookup++;
+          matched.push(position);
+        } else {
+          evaluated++;
+          if (holds(this.trees[position]!, scan, text)) matched.push(position);
         }
       }
     }
-    // A rule of exclusions whose key was found is evaluated (it is among `found`); the others surely match.
-    for (const position of this.unless) if (stamps[position] !== generation) sure.push(position);
-    return { evaluate: found.sort((a, b) => a - b), sure: sure.sort((a, b) => a - b) };
+    // A rule of exclusions whose key was found has been evaluated; the others surely match.
+    for (const position of this.unless) {
+      if (stamps[position] === generation) continue;
+      decidedByLookup++;
+      matched.push(position);
+    }
+    matched.sort((a, b) => a - b);
+    return { matched: matched.map((position) => this.values[position]!), evaluated, decidedByLookup };
+  }
+
+  private scanNode(node: RuleNode): ScanNode {
+    switch (node.kind) {
+      case 'term':
+        return this.scanTerm(node);
+      case 'scope':
+        return this.scanNode(node.child);
+      case 'not':
+        return { kind: 'not', child: this.scanNode(node.child) };
+      case 'and':
+      case 'or': {
+        const children = node.children.map((child) => this.scanNode(child));
+        return { kind: node.kind, children: children.sort((a, b) => costOf(a) - costOf(b)) };
+      }
+    }
+  }
+
+  private scanTerm(term: TermNode): ScanNode {
+    const fields = fieldsOfTerm(term.field);
+    const bits = fieldMask(fields);
+    const { matcher } = term;
+    switch (matcher.kind) {
+      case 'word':
+        return { kind: 'key', key: this.scan.wordKey(matcher.word, fields), fields: bits };
+      case 'prefix':
+        return { kind: 'key', key: this.scan.prefixKey(matcher.prefix, fields), fields: bits };
+      case 'phrase':
+        if (matcher.words.length === 0) return { kind: 'text', term };
+        return { kind: 'sequence', keys: Int32Array.from(matcher.words, (word) => this.scan.wordKey(word, fields)), fields: bits };
+      case 'literal':
+      case 'regex':
+        return { kind: 'text', term };
+    }
   }
 
   private nextGeneration(): number {
@@ -295,6 +307,42 @@ export class RuleIndex<T> {
       this.generation = 1;
     }
     return this.generation;
+  }
+}
+
+function holds(node: ScanNode, scan: ItemScan, text: ItemText): boolean {
+  switch (node.kind) {
+    case 'key':
+      return (scan.fieldsOf(node.key) & node.fields) !== 0;
+    case 'sequence':
+      return scan.hasSequence(node.keys, node.fields);
+    case 'text':
+      return findTerm(node.term, text) !== undefined;
+    case 'and':
+      for (const child of node.children) if (!holds(child, scan, text)) return false;
+      return true;
+    case 'or':
+      for (const child of node.children) if (holds(child, scan, text)) return true;
+      return false;
+    case 'not':
+      return !holds(node.child, scan, text);
+  }
+}
+
+/** Roughly how much evaluating a node costs: the scan answers for words and phrases; the item's text is searched for the rest. */
+function costOf(node: ScanNode): number {
+  switch (node.kind) {
+    case 'key':
+      return 0;
+    case 'sequence':
+      return 1;
+    case 'text':
+      return 3;
+    case 'and':
+    case 'or':
+      return Math.max(...node.children.map(costOf));
+    case 'not':
+      return costOf(node.child);
   }
 }
 
@@ -320,13 +368,4 @@ function grown(flags: Uint8Array, position: number): Uint8Array {
   const larger = new Uint8Array(Math.max(16, (position + 1) * 2));
   larger.set(flags);
   return larger;
-}
-
-function listOf(map: Map<string, number[]>, key: string): number[] {
-  let list = map.get(key);
-  if (list === undefined) {
-    list = [];
-    map.set(key, list);
-  }
-  return list;
 }

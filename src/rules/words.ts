@@ -41,14 +41,29 @@ const ROUGH_WORDS = /[a-z0-9\u0080-\uffff]+/g;
  * are words as they are once lower-cased; only the runs holding other characters are folded and split.
  */
 export function wordsOfText(text: string): string[] {
-  const runs = text.toLowerCase().match(ROUGH_WORDS);
+  return wordsOfLowerCase(text.toLowerCase());
+}
+
+/** wordsOfText of text already lower-cased. */
+export function wordsOfLowerCase(lower: string): string[] {
+  const runs = lower.match(ROUGH_WORDS);
   if (runs === null) return [];
   const words: string[] = [];
   for (const run of runs) {
     if (isAsciiRun(run)) words.push(run);
-    else for (const word of splitWords(foldForMatching(run))) words.push(word);
+    else for (const word of wordsOfRun(run)) words.push(word);
   }
   return words;
+}
+
+/** The words of a lower-cased run holding characters beyond ASCII (see wordsOfText). */
+export function wordsOfRun(run: string): string[] {
+  return splitWords(foldForMatching(run));
+}
+
+/** Whether a UTF-16 code unit of lower-cased text belongs to a run wordsOfText splits into words. */
+export function isRunCode(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code >= 0x80;
 }
 
 function isAsciiRun(run: string): boolean {

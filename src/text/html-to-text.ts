@@ -129,10 +129,18 @@ export function htmlToText(html: string, options: { keepParagraphs?: boolean } =
     }
     if (open === -1) break;
     const markup = readMarkup(html, open, find);
-    if (markup.text !== '') text += markup.text;
+    if (markup.text !== '') text += keepParagraphs ? markup.text : asSpaceIfBreak(markup.text);
     position = markup.next;
   }
   return finish(text, keepParagraphs);
+}
+
+/**
+ * Without paragraphs kept every break folds to a space anyway: writing the space at once keeps ASCII text in one-byte
+ * form (a U+2029 would make all of it two-byte, and every later scan of it slower).
+ */
+function asSpaceIfBreak(markupText: string): string {
+  return markupText === LINE || markupText === PARAGRAPH ? ' ' : markupText;
 }
 
 function foldRun(text: string): string {

@@ -1,0 +1,75 @@
+/**
+ * A table of strings to small numbers that can be asked about a piece of a longer text (text, start, end) without
+ * cutting that piece out: a rule index looks up every word of every item it routes, and making a string of each
+ * word was most of its cost. Open addressing over an Int32Array, keyed by a 32-bit FNV-1a hash of the UTF-16 code
+ * units, which the caller computes as it scans (hashStep), checked against the stored string so a collision
+ * never finds the wrong key.
+ */
+export const HASH_START = 0x811c9dc5;
+
+export function hashStep(hash: number, code: number): number {
+  return Math.imul(hash ^ code, 0x01000193);
+}
+
+export function hashOf(text: string): number {
+  let hash = HASH_START;
+  for (let at = 0; at < text.length; at++) hash = hashStep(hash, text.charCodeAt(at));
+  return hash;
+}
+
+export class KeyTable {
+  private readonly keys: string[] = [];
+  private readonly values: number[] = [];
+  /** 1 + the index into keys, or 0 for an empty slot. */
+  private slots = new Int32Array(64);
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The value of `key`, or -1. */
+  get(key: string): number {
+    return this.find(key, 0, key.length, hashOf(key));
+  }
+
+  /** Sets `key`'s value (adding the key if it is new). */
+  set(key: string, value: number): void {
+    const hash = hashOf(key);
+    for (let slot = hash & (this.slots.length - 1); ; slot = (slot + 1) & (this.slots.length - 1)) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) break;
+      if (this.keys[entry - 1] === key) {
+        this.values[entry - 1] = value;
+        return;
+      }
+    }
+    this.keys.push(key);
+    this.values.push(value);
+    if (this.keys.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(this.keys.length, hash);
+  }
+
+  /** The value of the key equal to `text.slice(start, end)`, whose hash is `hash`, or -1. */
+  find(text: string, start: number, end: number, hash: number): number {
+    const length = end - start;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return -1;
+      const key = this.keys[entry - 1]!;
+      if (key.length === length && text.startsWith(key, start)) return this.values[entry - 1]!;
+    }
+  }
+
+  private place(entry: number, hash: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = entry;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (const [index, key] of this.keys.entries()) this.place(index + 1, hashOf(key));
+  }
+}
