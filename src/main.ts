@@ -32,7 +32,7 @@ import { createSlackSender, SlackAdapter } from './platforms/slack/slack-adapter
 import { pollFeed } from './poller/poll-feed.ts';
 import { PollPool } from './poller/poll-pool.ts';
 import { Housekeeping } from './poller/housekeeping.ts';
-import { ruleProblem, SubscriptionService } from './services/subscription-service.ts';
+import { ruleProblem, rulePrecedenceWarning, SubscriptionService } from './services/subscription-service.ts';
 import { ConfigReloader } from './services/config-reloader.ts';
 import { activePlatforms } from './services/configured-subscriptions.ts';
 import { watchConfigFile } from './config/watch-config-file.ts';
@@ -60,7 +60,7 @@ export interface RunningHerald {
 }
 
 export function readConfiguration(env: NodeJS.ProcessEnv, cwd: string, createIfMissing: boolean): LoadedConfig {
-  return loadConfig({ env, cwd, createIfMissing, validateRule: ruleProblem, validateTemplate: templateProblem });
+  return loadConfig({ env, cwd, createIfMissing, validateRule: ruleProblem, validateTemplate: templateProblem, warnRule: rulePrecedenceWarning });
 }
 
 export async function startHerald(options: StartOptions): Promise<RunningHerald> {

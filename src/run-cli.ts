@@ -311,7 +311,7 @@ async function runCheckConfig(args: string[], io: CliIo): Promise<number> {
   const config = readConfiguration(io.env, io.cwd, false);
   // The same plan start makes: what it would leave out (a platform without its token) is said here too.
   const plan = planConfiguredSubscriptions(config.file, config.sourceName, activePlatforms(config.env));
-  for (const warning of [...config.warnings, ...plan.warnings]) io.stderr.write(`warning: ${warning}\n`);
+  for (const warning of [...config.warnings, ...config.file.warnings, ...plan.warnings]) io.stderr.write(`warning: ${warning}\n`);
   const count = config.file.subscriptions.length;
   const platforms = [config.env.discordToken && 'Discord', config.env.slackBotToken && `Slack (${config.env.slackAppToken ? 'Socket Mode' : 'HTTP mode'})`].filter(Boolean);
   const platform = platforms.length > 0 ? platforms.join(' and ') : 'the console (no DISCORD_TOKEN or SLACK_BOT_TOKEN)';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
 import { parseConfigText, type ParseConfigOptions } from './config-file.ts';
-import { ruleProblem } from '../services/subscription-service.ts';
+import { ruleProblem, rulePrecedenceWarning } from '../services/subscription-service.ts';
 
 const SOURCE = 'config/herald.yaml';
 
@@ -22,9 +22,9 @@ function validateRule(rule: string): string | undefined {
 }
 
 describe('parseConfigText', () => {
-  it('reads the example file shipped with Herald', () => {
+  it('reads the example file shipped with Herald, whose rules read as they always did', () => {
     const text = readFileSync(new URL('../../config/herald.example.yaml', import.meta.url), 'utf8');
-    expect(parseConfigText(text, 'config/herald.example.yaml', { validateRule })).toEqual({
+    expect(parseConfigText(text, 'config/herald.example.yaml', { validateRule, warnRule: rulePrecedenceWarning })).toEqual({
       defaults: { pollIntervalSeconds: 600, maxItemAgeDays: 7 },
       subscriptions: [
         { url: 'https://dev.to/feed', rule: 'rust OR kubernetes OR kafka', name: 'DEV Community', platform: 'console', line: 46 },
@@ -32,6 +32,7 @@ describe('parseConfigText', () => {
       ],
       rules: [],
       slack: { admins: [] },
+      warnings: [],
     });
   });
 
@@ -40,7 +41,7 @@ describe('parseConfigText', () => {
     ['a file of comments', '# nothing yet\n'],
     ['sections left empty', 'defaults:\nsubscriptions:\nslack:\n'],
   ])('gives the defaults for %s', (_name, text) => {
-    expect(parseConfigText(text, SOURCE)).toEqual({ defaults: {}, subscriptions: [], rules: [], slack: { admins: [] } });
+    expect(parseConfigText(text, SOURCE)).toEqual({ defaults: {}, subscriptions: [], rules: [], slack: { admins: [] }, warnings: [] });
   });
 
   it.each<[string, number | undefined, number | undefined]>([
@@ -208,6 +209,37 @@ describe('subscriptions for every platform, and admin rules', () => {
     expect(problemsOf('subscriptions:\n  - url: https://a.example/\n    template: "{titel}"\n', { validateTemplate })).toEqual([
       `${SOURCE}: subscriptions[0].template: unknown placeholder {titel}; did you mean {title}? (line 3)`,
     ]);
+  });
+
+  it('warns, at its file and line, about each rule that reads differently since OR binds tighter than a space', () => {
+    const text = [
+      'subscriptions:',
+      '  - url: https://a.example/feed',
+      '    rule: kafka OR "event streaming" -title:sponsored',
+      '  - url: https://b.example/feed',
+      '    rule: kafka OR ("event streaming" -title:sponsored)', // the old reading written out: silent
+      '    platform: discord',
+      '    workspace: "100000000000000001"',
+      '    channel: "200000000000000001"',
+      '    mention: { role: "300000000000000001", when: rust go OR kafka }',
+      '  - url: https://c.example/feed',
+      '    rule: title:rust -title:"rust belt" (kafka OR "event streaming")', // reads as it did: silent
+      'rules:',
+      '  - platform: slack',
+      '    workspace: T024BE7LD',
+      '    rule: -a OR b c',
+      '',
+    ].join('\n');
+    const config = parseConfigText(text, SOURCE, { validateRule: ruleProblem, warnRule: rulePrecedenceWarning });
+    expect(config.warnings).toEqual([
+      `${SOURCE}:3: subscriptions[0].rule now reads \`(kafka OR "event streaming") -title:sponsored\` (OR binds tighter than a space), ` +
+        'where it read `kafka OR ("event streaming" -title:sponsored)` before; to keep the old meaning write `kafka OR ("event streaming" -title:sponsored)`, ' +
+        'or write `(kafka OR "event streaming") -title:sponsored` to keep the new one: either silences this warning',
+      expect.stringMatching(/^config\/herald\.yaml:9: subscriptions\[1\]\.mention\.when now reads `rust \(go OR kafka\)` .* where it read `\(rust go\) OR kafka` before/),
+      expect.stringMatching(/^config\/herald\.yaml:15: rules\[0\]\.rule now reads `\(-a OR b\) c` .* where it read `-a OR \(b c\)` before/),
+    ]);
+    // A warning is not a problem: the file is taken as it is, read the new way.
+    expect(config.subscriptions[0]!.rule).toBe('kafka OR "event streaming" -title:sponsored');
   });
 
   it('puts the caret of a rule error under the fault, however long the path before it', () => {

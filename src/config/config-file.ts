@@ -2,8 +2,9 @@
  * Herald's YAML configuration (config/herald.example.yaml documents every key). Takes the file's text
  * and a name to show in messages; returns the validated config, or throws a ConfigError listing every
  * problem as `<file>: <path>: <what is wrong> (line N)`. Unknown keys are errors (with "did you mean"),
- * so a typo is never silently ignored. Rule and template syntax are checked by injected validators, which keeps
- * this module independent of the rule language and the formatter. Each subscription and admin rule carries the
+ * so a typo is never silently ignored. Rule and template syntax are checked by injected validators, and rules worth
+ * a second look are warned about by an injected one, which keeps this module independent of the rule language and
+ * the formatter. Each subscription and admin rule carries the
  * line it starts on, so later messages (a refused URL, /feed remove of a file subscription) can point at it.
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
@@ -20,6 +21,8 @@ export interface ParseConfigOptions {
   validateRule?: (rule: string) => string | undefined;
   /** Returns an error message for a malformed message template, undefined for a valid one. */
   validateTemplate?: (template: string) => string | undefined;
+  /** Returns a warning for a valid rule the operator should look at again, undefined for one that is fine. */
+  warnRule?: (rule: string) => string | undefined;
 }
 
 /** Where the file's subscriptions post. Console: printed by `herald start` when no platform token is set. */
@@ -265,7 +268,12 @@ interface Located {
 }
 export type SubscriptionConfig = ParsedConfig['subscriptions'][number] & Located;
 export type AdminRuleConfig = ParsedConfig['rules'][number] & Located;
-export type HeraldConfig = Omit<ParsedConfig, 'subscriptions' | 'rules'> & { subscriptions: SubscriptionConfig[]; rules: AdminRuleConfig[] };
+export type HeraldConfig = Omit<ParsedConfig, 'subscriptions' | 'rules'> & {
+  subscriptions: SubscriptionConfig[];
+  rules: AdminRuleConfig[];
+  /** Worth telling the operator, not worth refusing the file for: `<file>:<line>: <path> <warning>`. */
+  warnings: string[];
+};
 
 const MENTION_KEYS = ['role', 'when'];
 
@@ -303,11 +311,27 @@ export function parseConfigText(text: string, sourceName: string, options: Parse
       ...result.data,
       subscriptions: result.data.subscriptions.map((entry, index) => ({ ...entry, line: lineOf('subscriptions', index) })),
       rules: result.data.rules.map((entry, index) => ({ ...entry, line: lineOf('rules', index) })),
+      warnings: options.warnRule === undefined ? [] : warnAboutRules(result.data, options.warnRule, (path) => `${sourceName}:${findValueLine(doc, lineCounter, path)}`),
     };
   }
   const located = issues.flatMap((issue) => describeIssue(issue, doc, lineCounter));
   located.sort((a, b) => a.line - b.line);
   throw new ConfigError(located.map(({ path, message, line }) => formatProblem(`${sourceName}: ${path === '' ? '' : `${path}: `}`, message, line)));
+}
+
+/** Every rule of the file (subscriptions' rules and mention rules, admin rules) that `warnRule` has a word about. */
+function warnAboutRules(config: ParsedConfig, warnRule: (rule: string) => string | undefined, placeOf: (path: Path) => string): string[] {
+  const rules: Array<{ path: Path; rule: string }> = [
+    ...config.subscriptions.flatMap((entry, index) => [
+      { path: ['subscriptions', index, 'rule'], rule: entry.rule },
+      ...(entry.mention === undefined ? [] : [{ path: ['subscriptions', index, 'mention', 'when'], rule: entry.mention.when }]),
+    ]),
+    ...config.rules.map((entry, index) => ({ path: ['rules', index, 'rule'], rule: entry.rule })),
+  ];
+  return rules.flatMap(({ path, rule }) => {
+    const warning = rule === '' ? undefined : warnRule(rule);
+    return warning === undefined ? [] : [`${placeOf(path)}: ${formatPath(path)} ${warning}`];
+  });
 }
 
 /**

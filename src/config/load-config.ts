@@ -48,6 +48,7 @@ export interface LoadConfigOptions {
   cwd: string;
   validateRule?: ParseConfigOptions['validateRule'];
   validateTemplate?: ParseConfigOptions['validateTemplate'];
+  warnRule?: ParseConfigOptions['warnRule'];
   createIfMissing?: boolean;
   /** Where the example comes from; defaults to the one shipped with Herald. */
   examplePath?: string;
@@ -79,7 +80,9 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   let createdFromExample = false;
   try {
     createdFromExample = ensureConfigFile(filePath, shownPath, options);
-    file = parseConfigText(readConfigText(filePath, shownPath), shownPath, { validateRule: options.validateRule, validateTemplate: options.validateTemplate });
+    file = parseConfigText(readConfigText(filePath, shownPath), shownPath, {
+      validateRule: options.validateRule, validateTemplate: options.validateTemplate, warnRule: options.warnRule,
+    });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);

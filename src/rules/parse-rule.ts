@@ -24,8 +24,8 @@ export const MAX_NESTING = 24;
 const OPERATOR_NAMES = { and: 'AND', or: 'OR', not: 'NOT', minus: '-' } as const;
 
 /**
- * `search`: the grammar above. `and-over-or`: the reading of rules stored before migration 004, where OR
- * was loosest (`a b OR c` was `(a b) OR c`); only that migration asks for it.
+ * `search`: the grammar above. `and-over-or`: the reading of rules written before migration 004, where OR
+ * was loosest (`a b OR c` was `(a b) OR c`); only old-precedence.ts asks for it.
  */
 export type Precedence = 'search' | 'and-over-or';
 

@@ -33,6 +33,7 @@ export class ConfigReloader {
   async apply(config: LoadedConfig, reloadReason?: string): Promise<ConfigSyncResult> {
     const reloaded = reloadReason !== undefined;
     const { log, platforms } = this.options;
+    for (const warning of config.file.warnings) log.warn(warning);
     const plan = planConfiguredSubscriptions(config.file, config.sourceName, platforms);
     const result = await this.options.subscriptions.syncConfigured(plan.subscriptions, platforms);
     const rules = await this.options.workspaceRules.syncConfigured(plan.rules, config.sourceName, platforms);

@@ -9,7 +9,7 @@ import { createSilentLogger } from '../log.ts';
 import { pollFeed } from '../poller/poll-feed.ts';
 import { openCache } from '../store/cache.ts';
 import type { Store } from '../store/store.ts';
-import { ruleReading, SubscriptionService } from './subscription-service.ts';
+import { rulePrecedenceWarning, ruleReading, SubscriptionService } from './subscription-service.ts';
 
 const server = useFeedServer();
 beforeAll(() => {
@@ -143,5 +143,30 @@ describe('ruleReading', () => {
     [' kafka OR ', 'kafka OR'],
   ])('shows %j as %j', (rule, reading) => {
     expect(ruleReading(rule)).toBe(reading);
+  });
+});
+
+describe('rulePrecedenceWarning', () => {
+  it.each(['', 'kafka', 'kafka OR "event streaming" OR mcp', 'title:rust -title:"rust belt"', 'a (b OR c)', '(a b) OR c', 'NOT a OR b'])(
+    'says nothing about %j, which reads as it did',
+    (rule) => {
+      expect(rulePrecedenceWarning(rule)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['kafka OR "event streaming" -title:sponsored', '(kafka OR "event streaming") -title:sponsored', 'kafka OR ("event streaming" -title:sponsored)'],
+    ['rust go OR kafka', 'rust (go OR kafka)', '(rust go) OR kafka'],
+    [' a AND b OR c AND d ', 'a (b OR c) d', '(a b) OR (c d)'],
+  ])('gives both readings of %j, and either one written out silences it', (rule, now, before) => {
+    expect(rulePrecedenceWarning(rule)).toBe(
+      `now reads \`${now}\` (OR binds tighter than a space), where it read \`${before}\` before; ` +
+        `to keep the old meaning write \`${before}\`, or write \`${now}\` to keep the new one: either silences this warning`,
+    );
+    expect(rulePrecedenceWarning(before)).toBeUndefined();
+    expect(rulePrecedenceWarning(now)).toBeUndefined();
+    // The new reading written out means what the rule means now (that the old one keeps the old meaning is
+    // migration 004's test: the same explicitRule).
+    expect(ruleReading(now)).toBe(ruleReading(rule));
   });
 });

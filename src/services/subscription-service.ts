@@ -13,7 +13,8 @@ import type { LoadedFeed, loadFeed } from '../feeds/load-feed.ts';
 import { checkUrlSyntax } from '../net/address-guard.ts';
 import { selectNewItems } from '../newness/select-new-items.ts';
 import { nextPollTime } from '../poller/poll-interval.ts';
-import { compileRule, formatReading } from '../rules/index.ts';
+import { compileRule, formatReading, formatRule } from '../rules/index.ts';
+import { explicitRule } from '../rules/old-precedence.ts';
 import { seenItemRecords } from '../delivery/decision-records.ts';
 import { ruleItemOf } from '../delivery/rule-cache.ts';
 import type { RuleCache } from '../delivery/rule-cache.ts';
@@ -397,6 +398,22 @@ export function ruleReading(rule: string): string {
 /** The validator the config loader wants: the rule's error message, or undefined when it is fine. */
 export function ruleProblem(rule: string): string | undefined {
   return problemOf(() => validateRule(rule));
+}
+
+/**
+ * The warning the config loader wants for a valid rule that Herald reads differently since OR came to bind tighter
+ * than a space (the file is not rewritten, as stored rules were): both readings, parenthesised, and how to keep the
+ * old one; undefined for a rule that reads as it did.
+ */
+export function rulePrecedenceWarning(rule: string): string | undefined {
+  const source = rule.trim();
+  const before = explicitRule(source);
+  if (before === undefined) return undefined;
+  const now = formatRule(compileRule(source));
+  return (
+    `now reads \`${now}\` (OR binds tighter than a space), where it read \`${before}\` before; ` +
+    `to keep the old meaning write \`${before}\`, or write \`${now}\` to keep the new one: either silences this warning`
+  );
 }
 
 /** Accepts what people paste: surrounding <> or spaces, and a missing scheme (https is assumed). */

@@ -2,7 +2,8 @@
  * The config file as code, as an operator meets it: Herald (a real `herald start`, console mode) reloads
  * herald.yaml when it is saved and on SIGHUP, without a restart; a kept feed keeps its seen set (nothing old is
  * printed again), an added one is polled, a removed one is no longer fetched, and a broken file is reported with its
- * lines while the running configuration stays. The file's loopback feeds and file: feeds need no
+ * lines while the running configuration stays. A rule that reads differently since OR binds tighter than a space is
+ * warned about by check-config, start-up and reload alike, and taken. The file's loopback feeds and file: feeds need no
  * HERALD_ALLOW_PRIVATE_URLS: the file is the operator's.
  */
 import { writeFileSync } from 'node:fs';
@@ -39,7 +40,8 @@ describe('config file reload (console mode)', () => {
     feeds.setFeed('/alpha.xml', makeRss(alpha, { title: 'Alpha Feed' }));
     feeds.setFeed('/beta.xml', makeRss([item('b1', 'Kafka in beta, old', 40)], { title: 'Beta Feed' }));
     const alphaEntry = [`  - url: ${feeds.url('/alpha.xml')}`, '    rule: kafka', '    name: alpha'];
-    const betaEntry = [`  - url: ${feeds.url('/beta.xml')}`, '    name: beta'];
+    // Its rule reads differently since OR binds tighter than a space: the reload that adds it warns so.
+    const betaEntry = [`  - url: ${feeds.url('/beta.xml')}`, '    name: beta', '    rule: beta OR news -sponsored'];
     const work = makeWorkDirectory({ 'herald.yaml': ['subscriptions:', ...alphaEntry, ''].join('\n') });
     const configPath = path.join(work.cwd, 'herald.yaml');
     // No HERALD_ALLOW_PRIVATE_URLS: the feed server is on 127.0.0.1, allowed because the file names it.
@@ -51,6 +53,7 @@ describe('config file reload (console mode)', () => {
       // Saved with a second feed (and the first one's rule widened): applied without a restart.
       writeFileSync(configPath, ['subscriptions:', ...alphaEntry.slice(0, 1), '    rule: kafka OR gardening', '    name: alpha', ...betaEntry, ''].join('\n'));
       await herald.waitForLine(/config file reloaded.*"added":1.*"changed":1/, { stream: 'stderr', timeoutMs: LOADED_MS });
+      expect(herald.stderr()).toMatch(/"level":"warn".*herald\.yaml:7: subscriptions\[1\]\.rule now reads `\(beta OR news\) -sponsored` .*where it read `beta OR \(news -sponsored\)` before/);
       await herald.waitForLine(/now watches 2 feeds/, { stream: 'stdout', timeoutMs: LOADED_MS });
       await herald.waitForLine(/✓ Beta Feed .*: 1 items now, not printed/, { stream: 'stdout', timeoutMs: LOADED_MS });
       // The kept feed's seen set survived: its old items, now matching the wider rule, are not printed.
@@ -97,15 +100,20 @@ describe('config file reload (console mode)', () => {
   it('watches a file: feed and agrees with check-config about the file', async () => {
     const work = makeWorkDirectory({ 'local.xml': makeRss([item('f1', 'Local old', 30)], { title: 'Local File Feed' }) });
     const feedUrl = pathToFileURL(path.join(work.cwd, 'local.xml')).href;
-    writeFileSync(path.join(work.cwd, 'herald.yaml'), ['subscriptions:', `  - url: ${feedUrl}`, `  - url: ${feeds.url('/check.xml')}`, ''].join('\n'));
+    // A rule that reads differently since OR binds tighter than a space: both warn about it, and both take the file.
+    const changedRule = 'kafka OR "event streaming" -title:sponsored';
+    writeFileSync(path.join(work.cwd, 'herald.yaml'), ['subscriptions:', `  - url: ${feedUrl}`, `  - url: ${feeds.url('/check.xml')}`, `    rule: ${changedRule}`, ''].join('\n'));
     feeds.setFeed('/check.xml', makeRss([], { title: 'Check Feed' }));
+    const precedenceWarning = /herald\.yaml:4: subscriptions\[1\]\.rule now reads `\(kafka OR \\?"event streaming\\?"\) -title:sponsored` \(OR binds tighter than a space\), where it read `kafka OR \(\\?"event streaming\\?" -title:sponsored\)` before; to keep the old meaning write/;
     try {
       const checked = await runHeraldToEnd(['check-config'], work.cwd);
       expect(checked.stdout).toMatch(/herald\.yaml is valid: 2 subscriptions \(2 watched with this environment\)/);
+      expect(checked.stderr).toMatch(new RegExp(`^warning: ${precedenceWarning.source}`, 'm'));
       expect(checked.code).toBe(0);
 
       const herald = await startHeraldProcess({ cwd: work.cwd, env: { HERALD_POLL_INTERVAL: '1', HERALD_STORE: 'sqlite://data/herald.sqlite' }, readyTimeoutMs: LOADED_MS });
       try {
+        await herald.waitForLine(new RegExp(`"level":"warn".*${precedenceWarning.source}`), { stream: 'stderr', timeoutMs: LOADED_MS });
         await herald.waitForLine(/✓ Local File Feed .*: 1 items now, not printed/, { stream: 'stdout', timeoutMs: LOADED_MS });
         writeFileSync(path.join(work.cwd, 'local.xml'), makeRss([item('f2', 'Local new'), item('f1', 'Local old', 30)], { title: 'Local File Feed' }));
         await herald.waitForLine(/Local File Feed — Local new/, { stream: 'stdout', timeoutMs: LOADED_MS });

@@ -3,7 +3,8 @@
  * Discord and Slack emulators: a server/workspace rule blocks items for every subscription there, /feed filter
  * changes a subscription's rule without reposting what the feed already held, /feed list shows both layers, and
  * /feed mention pings a role or user group only for items that also match its rule (checked in what the platform
- * received); a role deleted since is reported to the manager and not pinged.
+ * received); a role deleted since is reported to the manager and not pinged, and /feed mention of a role or user
+ * group the server or workspace does not have (deleted, disabled, or an id that names none) is refused, storing nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDiscordEmulator } from '../emulators/discord/server.ts';
@@ -62,6 +63,8 @@ describe('on Discord', () => {
   const GUILD = '100000000000000010';
   const CHANNEL = '200000000000000010';
   const ROLE = '400000000000000010';
+  const DELETED_ROLE = '400000000000000011';
+  const UNKNOWN_ROLE = '400000000000000099';
   const ADMIN = { id: '300000000000000010', name: 'admin' };
   const MANAGE_GUILD = 1n << 5n;
 
@@ -69,7 +72,7 @@ describe('on Discord', () => {
     const feed = await startFeed();
     const discord: DiscordEmulator = await startDiscordEmulator();
     cleanups.push(() => discord.close());
-    discord.addGuild({ id: GUILD, name: 'Guild', channels: [{ id: CHANNEL, name: 'news' }], roles: [{ id: ROLE, name: 'releases' }] });
+    discord.addGuild({ id: GUILD, name: 'Guild', channels: [{ id: CHANNEL, name: 'news' }], roles: [{ id: ROLE, name: 'releases' }, { id: DELETED_ROLE, name: 'old-releases' }] });
     const herald = await startHerald({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiBase, DISCORD_GUILD_ID: GUILD });
     const command = (subcommand: string, options: Record<string, unknown>, permissions = MANAGE_GUILD) =>
       discord.runCommand({ guildId: GUILD, channelId: CHANNEL, user: ADMIN, permissions, name: 'feed', subcommand, options: options as never, timeoutMs: 20_000 });
@@ -100,6 +103,16 @@ describe('on Discord', () => {
 
     const mentioned = await command('mention', { subscription: id, role: { roleId: ROLE }, when: 'urgent' });
     expect(mentioned.content).toMatch(/now pings @releases .* for the items it posts that also match `urgent`/);
+    expect((await command('list', {}, 0n)).content).toMatch(/🔔 @releases when `urgent`/);
+
+    // A role the server does not have (deleted as the manager picked it, or an id Discord did not resolve) is
+    // refused, and the mention stays as it was: the pings below still follow @releases when urgent.
+    discord.deleteRole(GUILD, DELETED_ROLE);
+    for (const [role, shown] of [[{ missingRoleId: DELETED_ROLE, staleName: 'old-releases' }, 'old-releases'], [{ missingRoleId: UNKNOWN_ROLE }, UNKNOWN_ROLE]] as const) {
+      const refused = await command('mention', { subscription: id, role });
+      expect(refused.ephemeral).toBe(true);
+      expect(refused.content).toMatch(new RegExp(`There is no role @${shown} in this server \\(it may have been deleted\\)`));
+    }
     expect((await command('list', {}, 0n)).content).toMatch(/🔔 @releases when `urgent`/);
 
     feed.publish('Beta urgent fix', 'Beta notes');
@@ -139,9 +152,16 @@ describe('on Slack', () => {
     const group = slack.addUserGroup({ handle: 'releases', name: 'Release watchers' });
     const herald = await startHerald({ SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
     await slack.waitForSocketConnection(15_000);
-    const command = async (text: string, options: { user?: string; responses?: number } = {}) => {
+    const run = async (text: string, options: { user?: string; responses?: number } = {}) => {
       const result = await slack.runSlashCommand({ mode: 'socket', command: '/feed', text, channelId: CHANNEL, userId: options.user ?? ADMIN });
       if (options.responses) await result.waitForResponses(options.responses, 20_000);
+      return result;
+    };
+    const command = async (text: string, options: { user?: string; responses?: number } = {}) => (await run(text, options)).visibleText();
+    /** A refusal only the manager sees. */
+    const refusal = async (text: string) => {
+      const result = await run(text);
+      expect(result.ack?.response_type).toBe('ephemeral');
       return result.visibleText();
     };
 
@@ -167,7 +187,7 @@ describe('on Slack', () => {
     expect(listed).toMatch(/This workspace's rule, which every subscription here obeys too: `NOT sponsored`/);
     expect(listed).toMatch(new RegExp(`${id}.* filter \`beta\``));
 
-    expect(await command(`mention ${id} @ghosts`)).toMatch(/There is no user group @ghosts in this workspace/);
+    expect(await refusal(`mention ${id} @ghosts`)).toMatch(/There is no user group @ghosts in this workspace/);
     expect(await command(`mention ${id} <!subteam^${group}|@releases> when urgent`)).toMatch(/now pings @releases .* for the items it posts that also match `urgent`/);
 
     feed.publish('Beta urgent fix', 'Beta notes');
@@ -185,6 +205,8 @@ describe('on Slack', () => {
     expect(notice.text).toMatch(/was set to ping @releases, but that user group no longer exists/);
     expect(herald.stderr()).toMatch(/the role to mention no longer exists; posted without the ping/);
 
+    // The disabled group picked again (a client's stale list) is refused and stored nowhere: there is nothing to stop.
+    expect(await refusal(`mention ${id} <!subteam^${group}|@releases> when urgent`)).toMatch(/There is no user group @releases in this workspace \(it may have been deleted\)/);
     expect(await command(`mention ${id} none`)).toMatch(/pinged nobody; nothing changed/);
     expect(await command('rules clear')).toMatch(/This workspace has no rule now/);
   }, 120_000);

@@ -51,8 +51,10 @@ async function handleCommand(interaction: ChatInputCommandInteraction, deps: Int
       const channel = interaction.options.getChannel(option.name, false);
       if (channel) options[option.name] = { id: channel.id, name: channel.name ?? undefined };
     } else if (option.type === 'role') {
-      const role = interaction.options.getRole(option.name, false);
-      if (role) options[option.name] = { kind: 'role', id: role.id, name: role.name };
+      // By the id given, resolved or not: an id Discord did not resolve is a role that is not there (refused as
+      // such), never "no role", which would stop the pings.
+      const given = interaction.options.get(option.name, false);
+      if (given?.value !== undefined) options[option.name] = { kind: 'role', id: String(given.value), name: given.role?.name ?? String(given.value) };
     } else {
       const value = interaction.options.getString(option.name, false);
       if (value !== null) options[option.name] = value;

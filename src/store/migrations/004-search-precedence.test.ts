@@ -13,7 +13,8 @@ import { parseRule } from '../../rules/parse-rule.ts';
 import { openStore } from '../open-store.ts';
 import { openPostgresDatabase } from '../sql/postgres-database.ts';
 import { openSqliteDatabase } from '../sql/sqlite-database.ts';
-import { explicitRule, searchPrecedenceRules } from './004-search-precedence.ts';
+import { explicitRule } from '../../rules/old-precedence.ts';
+import { searchPrecedenceRules } from './004-search-precedence.ts';
 
 /** Stored rule, and what it is after the migration. */
 const RULES: ReadonlyArray<readonly [string, string]> = [

@@ -7,9 +7,7 @@
  * before are left as they are.
  */
 import type { Kysely, Migration } from 'kysely';
-import { formatNode } from '../../rules/format-rule.ts';
-import { parseRule } from '../../rules/parse-rule.ts';
-import type { RuleNode } from '../../rules/ast.ts';
+import { explicitRule } from '../../rules/old-precedence.ts';
 
 interface SubscriptionRules {
   subscriptions: { id: string; rule: string };
@@ -26,21 +24,4 @@ export function searchPrecedenceRules(): Migration {
       }
     },
   };
-}
-
-/** The rule as it was read before, parenthesised so it reads that way now; undefined when it needs no change. */
-export function explicitRule(rule: string): string | undefined {
-  const before = parseOrUndefined(rule, 'and-over-or');
-  if (before === undefined || before === null) return undefined;
-  const explicit = formatNode(before);
-  const now = parseOrUndefined(rule, 'search');
-  return now !== undefined && now !== null && formatNode(now) === explicit ? undefined : explicit;
-}
-
-function parseOrUndefined(rule: string, precedence: 'search' | 'and-over-or'): RuleNode | null | undefined {
-  try {
-    return parseRule(rule, precedence);
-  } catch {
-    return undefined;
-  }
 }

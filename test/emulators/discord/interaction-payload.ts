@@ -6,7 +6,7 @@
  */
 import { EVERYONE_PERMISSIONS } from './state.ts';
 import type { EmulatorState, StoredCommand } from './state.ts';
-import { channelObject, memberObject, roleObjects, userObject } from './objects.ts';
+import { channelObject, memberObject, roleObject, roleObjects, userObject } from './objects.ts';
 import type { AutocompleteInput, CommandInput, OptionInput } from './types.ts';
 
 type Json = Record<string, unknown>;
@@ -122,6 +122,12 @@ export function buildInteraction(
           resolve('users', id, member.user as Json);
           delete member.user;
           resolve('members', id, member);
+          return typed(id);
+        }
+        if (object && 'missingRoleId' in object && def.type === ROLE) {
+          const id = String(object.missingRoleId);
+          if (roles.some((r) => r.id === id)) throw new Error(`option ${name}: role ${id} is in the guild; pass { roleId }`);
+          if (object.staleName !== undefined) resolve('roles', id, roleObject(id, String(object.staleName), 0n, 1, false));
           return typed(id);
         }
         const role = def.type === USER ? undefined : roles.find((r) => r.id === object?.roleId);

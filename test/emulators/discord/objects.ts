@@ -29,7 +29,7 @@ export function botUserObject(state: EmulatorState): Json {
   return { ...userObject(state.botUserId, state.botName, true), verified: true, mfa_enabled: false, locale: 'en-US' };
 }
 
-function roleObject(id: string, name: string, permissions: bigint, position: number, managed: boolean): Json {
+export function roleObject(id: string, name: string, permissions: bigint, position: number, managed: boolean): Json {
   return {
     id,
     name,

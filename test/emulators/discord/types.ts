@@ -20,7 +20,12 @@ export type OptionInput =
   | boolean
   | { channelId: string }
   | { userId: string; name?: string }
-  | { roleId: string };
+  | { roleId: string }
+  /**
+   * A role id the guild does not have, as a member whose client still listed it sends it: `staleName` resolves it
+   * under that name (the client's copy of a role deleted since); without it the id arrives unresolved.
+   */
+  | { missingRoleId: string; staleName?: string };
 
 export interface CommandInput {
   guildId: string;
