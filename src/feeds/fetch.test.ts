@@ -253,11 +253,12 @@ describe('fetchFeed timeouts and failures', () => {
   it.each(['headers', 'body'] as const)('gives up after totalTimeoutMs when the server stalls its %s', async (stall) => {
     server.setResponse(`/stall-${stall}`, { status: 200, body: RSS, stall });
     const started = Date.now();
-    const error = await fetchError(server.url(`/stall-${stall}`), { ...LOCAL, totalTimeoutMs: 300 });
+    const error = await fetchError(server.url(`/stall-${stall}`), { ...LOCAL, totalTimeoutMs: 1_200 });
     expect(error.code).toBe('timeout');
-    expect(error.userMessage).toBe(`${server.url(`/stall-${stall}`)} took longer than 0.3 s to answer (Herald's time cap for one fetch). Herald will try again later.`);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error.userMessage).toBe(`${server.url(`/stall-${stall}`)} took longer than 1.2 s to answer (Herald's time cap for one fetch). Herald will try again later.`);
+    // It waited out the cap (less the few milliseconds a timer may fire early), and not much longer.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it('counts redirects against the total timeout', async () => {

@@ -27,10 +27,11 @@ import { makeWorkDirectory, startHeraldProcess } from './herald-process.ts';
 import type { HeraldProcess } from './herald-process.ts';
 
 const SEEDED_FEEDS = 2_000;
-/** Feed 2000 is subscribed with /feed add on Discord, feed 2010 on Slack; both gain items. */
+/** Feed 2000 is subscribed with /feed add on Discord, feed 2010 on Slack, feed 2020 by the removal test; all gain items. */
 const DISCORD_COMMAND_FEED = 2_000;
 const SLACK_COMMAND_FEED = 2_010;
-const FARM_FEEDS = 2_011;
+const REMOVAL_FEED = 2_020;
+const FARM_FEEDS = 2_021;
 const HOSTS = 20;
 const SHARDS = 4;
 const POLL_INTERVAL_SECONDS = 15;
@@ -40,6 +41,8 @@ const CHANNELS_PER_PLATFORM = 8;
 const GUILDS = Array.from({ length: SHARDS }, (_, shard) => String(((1n << 40n) + BigInt(shard)) << 22n));
 const DISCORD_CHANNELS = Array.from({ length: CHANNELS_PER_PLATFORM }, (_, index) => `20000000000000${String(index).padStart(4, '0')}`);
 const SLACK_CHANNELS = Array.from({ length: CHANNELS_PER_PLATFORM }, (_, index) => `C0CLUSTER${index}`);
+/** The removal test's own channels (in the guild on shard 1): one keeps its subscription, one removes it. */
+const REMOVAL_CHANNELS = { kept: '200000000000010001', removed: '200000000000010002' };
 const DISCORD_ADMIN = { id: '300000000000000001', name: 'admin' };
 const SLACK_ADMIN = 'U0ADMIN';
 const MANAGE_GUILD = 1n << 5n;
@@ -71,6 +74,14 @@ let database: TemporaryStore;
 const work = makeWorkDirectory({ 'herald.yaml': 'subscriptions: []\n' });
 const processes: HeraldProcess[] = [];
 const fetches: Array<{ feed: number; at: number }> = [];
+let generation = 0;
+
+/** Gives the farm's feeds their next generation of items; returns its number. */
+function nextGeneration(): number {
+  generation += 1;
+  farm.setGeneration(generation);
+  return generation;
+}
 
 function startMember(): Promise<HeraldProcess> {
   return startHeraldProcess({
@@ -90,7 +101,8 @@ beforeAll(async () => {
   farm = await startFeedFarm(FARM_FEEDS, HOSTS, { onFetch: (feed) => fetches.push({ feed, at: Date.now() }) });
   discord = await startDiscordEmulator({ shards: SHARDS });
   for (const [shard, guildId] of GUILDS.entries()) {
-    const channels = DISCORD_CHANNELS.filter((_, index) => index % SHARDS === shard).map((id) => ({ id, name: `news-${id.slice(-2)}` }));
+    const ids = [...DISCORD_CHANNELS.filter((_, index) => index % SHARDS === shard), ...(shard === 1 ? Object.values(REMOVAL_CHANNELS) : [])];
+    const channels = ids.map((id) => ({ id, name: `news-${id.slice(-2)}` }));
     discord.addGuild({ id: guildId, name: `Guild on shard ${shard}`, channels });
   }
   slack = await startSlackEmulator();
@@ -130,6 +142,16 @@ async function baselineDone(): Promise<boolean> {
   return states.every((state) => state?.lastPolledAt !== undefined);
 }
 
+/** Every shard connected and every seeded feed polled once (its baseline): each test starts from here. */
+async function clusterReady(): Promise<void> {
+  await waitUntil(() => discord.connectedShards().length === SHARDS, 'all four shards connected', 60_000);
+  await waitUntil(baselineDone, 'every seeded feed polled once (the baseline)', 60_000);
+}
+
+function onDiscord(guildId: string, channelId: string, subcommand: string, options: Record<string, string>) {
+  return discord.runCommand({ guildId, channelId, user: DISCORD_ADMIN, permissions: MANAGE_GUILD, name: 'feed', subcommand, options, timeoutMs: 20_000 });
+}
+
 function postedTitles(): Map<string, string[]> {
   const posted = new Map<string, string[]>();
   for (const channelId of DISCORD_CHANNELS) posted.set(channelId, discord.messages(channelId).map((message) => String(message.embeds[0]?.title ?? '')));
@@ -155,14 +177,10 @@ function countOf(titles: Map<string, string[]>): number {
 
 describe('a cluster of Herald processes on one PostgreSQL', () => {
   it('shares the work: every matching item once per channel, no double fetches, each shard held once', async () => {
-    await waitUntil(() => discord.connectedShards().length === SHARDS, 'all four shards connected', 60_000);
-    await waitUntil(baselineDone, 'every seeded feed polled once (the baseline)', 60_000);
+    await clusterReady();
 
     // Commands reach whichever process holds the guild's shard, or whichever Socket Mode connection Slack picks.
-    const added = await discord.runCommand({
-      guildId: GUILDS[3]!, channelId: DISCORD_CHANNELS[3]!, user: DISCORD_ADMIN, permissions: MANAGE_GUILD,
-      name: 'feed', subcommand: 'add', options: { url: farm.urls[DISCORD_COMMAND_FEED]! }, timeoutMs: 20_000,
-    });
+    const added = await onDiscord(GUILDS[3]!, DISCORD_CHANNELS[3]!, 'add', { url: farm.urls[DISCORD_COMMAND_FEED]! });
     expect(added.content).toMatch(/is now subscribed/);
     const onSlack = await slack.runSlashCommand({ mode: 'socket', command: '/feed', text: `add <${farm.urls[SLACK_COMMAND_FEED]}>`, channelId: SLACK_CHANNELS[5]!, userId: SLACK_ADMIN });
     await onSlack.waitForResponses(1);
@@ -172,8 +190,7 @@ describe('a cluster of Herald processes on one PostgreSQL', () => {
       { feed: SLACK_COMMAND_FEED, channelId: SLACK_CHANNELS[5]! },
     ];
 
-    farm.setGeneration(1);
-    const firstWave = countOf(expectedTitles(1, commandFeeds));
+    const firstWave = countOf(expectedTitles(nextGeneration(), commandFeeds));
     await waitUntil(() => countOf(postedTitles()) >= firstWave / 5, 'the first posts of generation 1', 60_000);
     const killed = processes[1]!;
     const killedAt = Date.now();
@@ -181,8 +198,7 @@ describe('a cluster of Herald processes on one PostgreSQL', () => {
     processes.push(await startMember());
 
     await waitUntil(() => countOf(postedTitles()) >= firstWave, 'every post of generation 1', 90_000);
-    farm.setGeneration(2);
-    const expected = expectedTitles(2, commandFeeds);
+    const expected = expectedTitles(nextGeneration(), commandFeeds);
     await waitUntil(() => countOf(postedTitles()) >= countOf(expected), 'every post of generation 2', 90_000);
     // One more interval: anything posted twice, or not due, would show now.
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_SECONDS * 1000));
@@ -212,19 +228,25 @@ describe('a cluster of Herald processes on one PostgreSQL', () => {
   }, 420_000);
 
   it('sees at once, in every process, what a command changed in one', async () => {
-    // Remove the Discord command's subscription; no process may post its items afterwards.
-    const [subscription] = await database.store.subscriptions.listByFeed(farm.urls[DISCORD_COMMAND_FEED]!);
-    const removed = await discord.runCommand({
-      guildId: GUILDS[3]!, channelId: DISCORD_CHANNELS[3]!, user: DISCORD_ADMIN, permissions: MANAGE_GUILD,
-      name: 'feed', subcommand: 'remove', options: { subscription: subscription!.id }, timeoutMs: 20_000,
-    });
+    await clusterReady();
+    // Two channels of its own follow a feed of its own; one removes its subscription through one process.
+    const url = farm.urls[REMOVAL_FEED]!;
+    expect((await onDiscord(GUILDS[1]!, REMOVAL_CHANNELS.kept, 'add', { url })).content).toMatch(/is now subscribed/);
+    const doomed = await onDiscord(GUILDS[1]!, REMOVAL_CHANNELS.removed, 'add', { url });
+    expect(doomed.content).toMatch(/is now subscribed/);
+    const removed = await onDiscord(GUILDS[1]!, REMOVAL_CHANNELS.removed, 'remove', { subscription: /`(\w+)`/.exec(doomed.content)![1]! });
     expect(removed.content).toMatch(/removed|no longer|unsubscribed/i);
-    const before = discord.messages(DISCORD_CHANNELS[3]!).length;
-    const seededBefore = countOf(postedTitles());
-    farm.setGeneration(3);
-    await waitUntil(() => countOf(postedTitles()) > seededBefore + 20, 'posts of generation 3 from the other subscriptions', 90_000);
+
+    // The feed's next items reach the channel that kept its subscription, from whichever process polls it; none
+    // reaches the other.
+    const before = newItemsOf(REMOVAL_FEED, generation);
+    const after = newItemsOf(REMOVAL_FEED, nextGeneration());
+    const wanted = Array.from({ length: after - before }, (_, index) => itemTitle(REMOVAL_FEED, 20 + before + index));
+    const titlesIn = (channelId: string) => discord.messages(channelId).map((message) => String(message.embeds[0]?.title ?? ''));
+    await waitUntil(() => titlesIn(REMOVAL_CHANNELS.kept).length >= wanted.length, 'the new items in the channel that kept its subscription', 90_000);
+    // One more interval: a process still posting for the removed subscription would show now.
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_SECONDS * 1000));
-    const afterTitles = discord.messages(DISCORD_CHANNELS[3]!).slice(before).map((message) => String(message.embeds[0]?.title ?? ''));
-    expect(afterTitles.filter((title) => title.includes(`(blog ${DISCORD_COMMAND_FEED})`))).toEqual([]);
+    expect(titlesIn(REMOVAL_CHANNELS.kept).sort()).toEqual(wanted.sort());
+    expect(titlesIn(REMOVAL_CHANNELS.removed)).toEqual([]);
   }, 240_000);
 });

@@ -17,11 +17,10 @@ import { makeWorkDirectory, startHeraldProcess } from './herald-process.ts';
 import type { HeraldProcess } from './herald-process.ts';
 
 const GUILD = '100000000000000001';
-const DISCORD_CHANNEL = '200000000000000001';
 const DISCORD_ADMIN = { id: '300000000000000001', name: 'admin' };
-const SLACK_CHANNEL = 'C0NEWS';
 const SLACK_ADMIN = 'U0ADMIN';
-const FEED_PATH = '/shared.xml';
+/** Each test that posts has a channel of its own on each platform. */
+const CHANNELS = { polls: { discord: '200000000000000001', slack: 'C0NEWS' }, tokens: { discord: '200000000000000002', slack: 'C0TOKENS' } };
 const POLL_INTERVAL_SECONDS = 2;
 
 let feeds: FeedServer;
@@ -29,21 +28,36 @@ let discord: DiscordEmulator;
 let slack: SlackEmulator;
 let work: ReturnType<typeof makeWorkDirectory>;
 let herald: HeraldProcess;
-const published: TestItem[] = [];
 
-function publish(guid: string, title: string): void {
-  published.unshift({ guid, title, link: `https://news.test/${guid}`, pubDate: new Date() });
-  feeds.setFeed(FEED_PATH, makeRss(published, { title: 'Shared News' }));
+/** A feed of its own for one test, holding one item before anyone subscribes; `publish` adds one on top. */
+function newsFeed(path: string) {
+  const published: TestItem[] = [];
+  const publish = (guid: string, title: string) => {
+    published.unshift({ guid, title, link: `https://news.test/${guid}`, pubDate: new Date() });
+    feeds.setFeed(path, makeRss(published, { title: 'Shared News' }));
+  };
+  publish('old', 'Already there');
+  return { path, url: feeds.url(path), publish };
+}
+
+/** Subscribes the test's Discord channel and its Slack channel to the feed, as an admin would on each. */
+async function subscribeBoth(channels: { discord: string; slack: string }, url: string): Promise<void> {
+  const onDiscord = await discord.runCommand({
+    guildId: GUILD, channelId: channels.discord, user: DISCORD_ADMIN, permissions: 1n << 5n, name: 'feed', subcommand: 'add', options: { url }, timeoutMs: 20_000,
+  });
+  expect(onDiscord.content).toMatch(/is now subscribed/);
+  const onSlack = await slack.runSlashCommand({ mode: 'socket', command: '/feed', text: `add <${url}>`, channelId: channels.slack, userId: SLACK_ADMIN });
+  await onSlack.waitForResponses(1);
+  expect(onSlack.visibleText()).toMatch(/is now subscribed/);
 }
 
 beforeAll(async () => {
   feeds = await startFeedServer();
   discord = await startDiscordEmulator();
-  discord.addGuild({ id: GUILD, name: 'Guild', channels: [{ id: DISCORD_CHANNEL, name: 'news' }] });
+  discord.addGuild({ id: GUILD, name: 'Guild', channels: Object.entries(CHANNELS).map(([name, { discord: id }]) => ({ id, name })) });
   slack = await startSlackEmulator();
-  slack.addChannel({ id: SLACK_CHANNEL, name: 'news' });
+  for (const [name, { slack: id }] of Object.entries(CHANNELS)) slack.addChannel({ id, name });
   slack.addUser({ id: SLACK_ADMIN, name: 'ada', isOwner: true });
-  publish('old', 'Already there');
   work = makeWorkDirectory({ 'herald.yaml': 'subscriptions: []\n' });
   herald = await startHeraldProcess({
     cwd: work.cwd,
@@ -69,21 +83,17 @@ describe('Discord and Slack in one process', () => {
   });
 
   it('fetches a feed both platforms follow once per interval, and posts each new item once on each', async () => {
-    const onDiscord = await discord.runCommand({
-      guildId: GUILD, channelId: DISCORD_CHANNEL, user: DISCORD_ADMIN, permissions: 1n << 5n, name: 'feed', subcommand: 'add', options: { url: feeds.url(FEED_PATH) }, timeoutMs: 20_000,
-    });
-    expect(onDiscord.content).toMatch(/is now subscribed/);
-    const onSlack = await slack.runSlashCommand({ mode: 'socket', command: '/feed', text: `add <${feeds.url(FEED_PATH)}>`, channelId: SLACK_CHANNEL, userId: SLACK_ADMIN });
-    await onSlack.waitForResponses(1);
-    expect(onSlack.visibleText()).toMatch(/is now subscribed/);
+    const { discord: discordChannel, slack: slackChannel } = CHANNELS.polls;
+    const feed = newsFeed('/shared.xml');
+    await subscribeBoth(CHANNELS.polls, feed.url);
 
     const since = Date.now();
-    publish('fresh', 'Fresh news for everyone');
-    await discord.waitForMessages(DISCORD_CHANNEL, 1, 15_000);
-    await slack.waitForMessages(SLACK_CHANNEL, 1, 15_000);
+    feed.publish('fresh', 'Fresh news for everyone');
+    await discord.waitForMessages(discordChannel, 1, 15_000);
+    await slack.waitForMessages(slackChannel, 1, 15_000);
     await waitUntil(() => Date.now() - since > 6 * POLL_INTERVAL_SECONDS * 1000, 'six poll intervals', 20_000);
 
-    const polls = feeds.requests.filter((request) => request.path === FEED_PATH && request.at >= since).map((request) => request.at);
+    const polls = feeds.requests.filter((request) => request.path === feed.path && request.at >= since).map((request) => request.at);
     const gaps = polls.slice(1).map((at, index) => at - polls[index]!);
     // Polls land on the scheduler's one-second ticks, so an interval of 2 s comes out as 2 to 3 s; two fetches per
     // interval would show as gaps of milliseconds and twice the count.
@@ -91,11 +101,16 @@ describe('Discord and Slack in one process', () => {
     expect(polls.length).toBeLessThanOrEqual(7);
     expect(Math.min(...gaps)).toBeGreaterThan(POLL_INTERVAL_SECONDS * 1000 * 0.75);
 
-    expect(discord.messages(DISCORD_CHANNEL).map((message) => message.embeds[0]?.title)).toEqual(['Fresh news for everyone']);
-    expect(slack.messages(SLACK_CHANNEL).map((message) => message.text)).toEqual([expect.stringContaining('Fresh news for everyone')]);
+    expect(discord.messages(discordChannel).map((message) => message.embeds[0]?.title)).toEqual(['Fresh news for everyone']);
+    expect(slack.messages(slackChannel).map((message) => message.text)).toEqual([expect.stringContaining('Fresh news for everyone')]);
   });
 
-  it('never writes a token to its output, even at debug level, after a whole run of both platforms', () => {
+  it('never writes a token to its output, even at debug level, through commands, polls and posts on both platforms', async () => {
+    const feed = newsFeed('/tokens.xml');
+    await subscribeBoth(CHANNELS.tokens, feed.url);
+    feed.publish('tokens', 'News for the token check');
+    await discord.waitForMessages(CHANNELS.tokens.discord, 1, 15_000);
+    await slack.waitForMessages(CHANNELS.tokens.slack, 1, 15_000);
     const output = herald.stdout() + herald.stderr();
     expect(output).toMatch(/"level":"debug"/);
     for (const secret of [discord.token, slack.botToken, slack.appToken]) expect(output).not.toContain(secret);

@@ -21,7 +21,10 @@ beforeAll(async () => {
   discord = await startDiscordEmulator();
   discord.addGuild({
     id: '1', name: 'G',
-    channels: [{ id: '11', name: 'ok' }, { id: '12', name: 'forbidden' }, { id: '13', name: 'hidden' }, { id: '14', name: 'missing' }, { id: '15', name: 'thread', type: 11 }, { id: '16', name: 'locked', type: 11 }],
+    channels: [
+      { id: '11', name: 'ok' }, { id: '12', name: 'forbidden' }, { id: '13', name: 'hidden' }, { id: '14', name: 'missing' }, { id: '15', name: 'thread', type: 11 }, { id: '16', name: 'locked', type: 11 },
+      { id: '17', name: 'long-links' }, { id: '18', name: 'token-reset' },
+    ],
   });
   discord.setChannelAccess('12', 'forbidden');
   discord.setChannelAccess('13', 'hidden');
@@ -56,12 +59,13 @@ describe('DiscordSender', () => {
 
   it('posts again without a link Discord refuses (50035 at embeds.0.url), and says what it left out', async () => {
     const long = { ...message, title: 'Long link', url: `https://blog.test/${'a'.repeat(2100)}` };
-    const outcome = await sender.send('11', long, 'delivery-long');
+    const outcome = await sender.send('17', long, 'delivery-long');
     expect(outcome).toEqual({ kind: 'sent', without: ['the link (embeds.0.url: Must be 2048 or fewer in length.)'] });
-    const posted = discord.messages('11').at(-1)!;
-    expect(posted.embeds[0]).toMatchObject({ title: 'Long link', description: 'News' });
-    expect(posted.embeds[0]).not.toHaveProperty('url');
-    const refused = discord.requests.filter((request) => request.method === 'POST' && request.path === '/channels/11/messages' && request.status === 400);
+    const posted = discord.messages('17');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.embeds[0]).toMatchObject({ title: 'Long link', description: 'News' });
+    expect(posted[0]!.embeds[0]).not.toHaveProperty('url');
+    const refused = discord.requests.filter((request) => request.method === 'POST' && request.path === '/channels/17/messages' && request.status === 400);
     expect(refused).toHaveLength(1);
   });
 
@@ -79,14 +83,15 @@ describe('DiscordSender', () => {
   it('stops on a reset token (401) without blaming the message, and knows when the token works again', async () => {
     discord.resetToken();
     try {
-      const outcome = await sender.send('11', message, 'delivery-401');
+      const outcome = await sender.send('18', message, 'delivery-401');
       expect(outcome).toMatchObject({ kind: 'auth-failed', reason: expect.stringMatching(/401/), action: expect.stringMatching(/DISCORD_TOKEN/) });
       expect(await sender.checkCredentials()).toBe(false);
     } finally {
       discord.restoreToken();
     }
     expect(await sender.checkCredentials()).toBe(true);
-    expect(await sender.send('11', message, 'delivery-after-401')).toEqual({ kind: 'sent' });
+    expect(await sender.send('18', message, 'delivery-after-401')).toEqual({ kind: 'sent' });
+    expect(discord.messages('18').map((posted) => posted.nonce)).toEqual(['delivery-after-401']);
   });
 
   it('reports an unreachable Discord as worth retrying', async () => {

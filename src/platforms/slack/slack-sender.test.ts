@@ -21,6 +21,7 @@ function sendWith(token: string, channel: string) {
 beforeAll(async () => {
   slack = await startSlackEmulator();
   slack.addChannel({ id: 'C0OPEN', name: 'open', botIsMember: false });
+  slack.addChannel({ id: 'C0FOUND', name: 'found' });
   slack.addChannel({ id: 'C0OLD', name: 'old', archived: true });
   slack.addChannel({ id: 'G0HIDDEN', name: 'hidden', isPrivate: true, botIsMember: false });
   slack.addUser({ id: 'U0ADA', name: 'ada' });
@@ -39,10 +40,10 @@ describe('SlackSender', () => {
 
   it('marks each post with its delivery id, and finds an earlier post by that id in the channel', async () => {
     const before = new Date();
-    expect(await sender.send('C0OPEN', MESSAGE, 'delivery-found')).toEqual({ kind: 'sent' });
-    expect(slack.messages('C0OPEN').at(-1)?.metadata).toEqual({ event_type: 'herald_delivery', event_payload: { delivery_id: 'delivery-found' } });
-    expect(await sender.findSent('C0OPEN', 'delivery-found', before)).toBe(true);
-    expect(await sender.findSent('C0OPEN', 'delivery-never-posted', before)).toBe(false);
+    expect(await sender.send('C0FOUND', MESSAGE, 'delivery-found')).toEqual({ kind: 'sent' });
+    expect(slack.messages('C0FOUND').map((posted) => posted.metadata)).toEqual([{ event_type: 'herald_delivery', event_payload: { delivery_id: 'delivery-found' } }]);
+    expect(await sender.findSent('C0FOUND', 'delivery-found', before)).toBe(true);
+    expect(await sender.findSent('C0FOUND', 'delivery-never-posted', before)).toBe(false);
   });
 
   it.each(['invalid_auth', 'token_revoked', 'account_inactive'] as const)('stops on %s without blaming the message, and knows when the token works again', async (refusal) => {
