@@ -2,12 +2,13 @@
  * One pass over an item's words that tells a rule index which of its rules' words and prefixes the item holds, and
  * in which fields, and keeps each field's words in order as key numbers so phrases can be found too.
  *
- * The words are those wordsOfText reads (words.ts): a run of ASCII letters and digits of the lower-cased text is
+ * The words are those wordsOfLowerCase reads (words.ts): a run of ASCII letters and digits of the lower-cased text is
  * looked up where it lies, without making a string of it; only runs holding other characters are folded and split.
  * The keys are registered once (wordKey, prefixKey); scan() then answers for one item at a time, until the next.
  */
 import { FIELD_NAMES, fieldMask, type FieldName } from './fields.ts';
 import type { ItemText } from './item-text.ts';
+import { GenerationStamps } from './generation-stamps.ts';
 import { HASH_START, hashOf, hashStep, KeyTable } from './key-table.ts';
 import { isRunCode, wordsOfRun } from './words.ts';
 
@@ -24,10 +25,9 @@ export class ItemScan {
   /** The fields some key is looked for in, as bits: only they are read. */
   private fieldsToScan = 0;
 
-  // What the last scan found: for each key, the fields it is in (valid where its stamp is the scan's generation).
-  private stamps = new Uint32Array(16);
+  // What the last scan found: for each key marked in `stamps`, the fields it is in.
+  private readonly stamps = new GenerationStamps();
   private masks = new Uint8Array(16);
-  private generation = 0;
   private foundKeys = new Int32Array(16);
   private foundCount = 0;
   // Each unit's words as keys (NO_KEY for the others), one after another; a unit is tokens[starts[u]..ends[u]).
@@ -81,7 +81,7 @@ export class ItemScan {
 
   /** The fields of the scanned item that hold `key`, as bits (0: none). */
   fieldsOf(key: number): number {
-    return this.stamps[key] === this.generation ? this.masks[key]! : 0;
+    return this.stamps.has(key) ? this.masks[key]! : 0;
   }
 
   /** The keys the scanned item holds, each once. */
@@ -110,16 +110,10 @@ export class ItemScan {
   }
 
   private begin(): void {
-    if (this.stamps.length < this.keyCount) {
-      this.stamps = new Uint32Array(this.keyCount * 2);
+    this.stamps.clear(this.keyCount);
+    if (this.masks.length < this.keyCount) {
       this.masks = new Uint8Array(this.keyCount * 2);
       this.foundKeys = new Int32Array(this.keyCount * 2);
-      this.generation = 0;
-    }
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      this.stamps.fill(0);
-      this.generation = 1;
     }
     this.foundCount = 0;
     this.tokenCount = 0;
@@ -174,11 +168,10 @@ export class ItemScan {
   }
 
   private mark(key: number, bit: number): void {
-    if (this.stamps[key] === this.generation) {
+    if (!this.stamps.mark(key)) {
       this.masks[key] = this.masks[key]! | bit;
       return;
     }
-    this.stamps[key] = this.generation;
     this.masks[key] = bit;
     this.foundKeys[this.foundCount++] = key;
   }

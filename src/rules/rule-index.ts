@@ -8,9 +8,10 @@
  * keys for every branch, and has them all. NOT, regular expressions and the empty rule give none: a rule
  * without keys (`title:/k8s/i`, `rust OR title:/k8s/`) is on the plain path and meets every item.
  * A key counts only in its fields (`title:rust` is keyed by "rust" in the title); the rule itself, evaluated
- * on the candidates, decides. So `candidates` never leaves out a rule that matches: its verdicts are those of
+ * on the rules an item meets, decides. So no rule that matches is left out: the verdicts are those of
  * evaluating every rule on every item. A rule of words and prefixes ORed (`kafka OR kube*`) is decided by its
- * lookup alone: it matches exactly when one of its keys is found.
+ * lookup alone: it matches exactly when one of its keys is found. Evaluation reads the item's scan
+ * (item-scan.ts) for words, prefixes and phrases, and its text only for regular expressions and literals.
  *
  * Two kinds of rules on the plain path need no evaluation on most items: the empty rule matches every item,
  * and a rule of exclusions (`-sponsored -category:jobs`) matches every item that holds none of the words its
@@ -20,6 +21,7 @@ import type { RuleNode, TermMatcher, TermNode } from './ast.ts';
 import type { CompiledRule } from './compile-rule.ts';
 import { fieldMask, fieldsOfTerm, type FieldName } from './fields.ts';
 import type { ItemText } from './item-text.ts';
+import { GenerationStamps } from './generation-stamps.ts';
 import { ItemScan } from './item-scan.ts';
 import { findTerm } from './match-term.ts';
 import { isStandaloneWordChar, wordSpans } from './words.ts';
@@ -181,8 +183,8 @@ export class RuleIndex<T> {
   private readonly unless: number[] = [];
   /** Rules that match exactly the items holding one of their keys in its fields (`kafka OR kube*`): never evaluated. */
   private exact: Uint8Array = new Uint8Array(16);
-  private stamps = new Uint32Array(16);
-  private generation = 0;
+  /** The rules met by the item being decided. */
+  private readonly met = new GenerationStamps();
 
   /** Rules evaluated on every item: neither keyed, nor empty, nor exclusions only. */
   get plainCount(): number {
@@ -225,9 +227,8 @@ export class RuleIndex<T> {
   }
 
   decide(text: ItemText): IndexDecision<T> {
-    if (this.stamps.length < this.values.length) this.stamps = new Uint32Array(this.values.length * 2);
-    const generation = this.nextGeneration();
-    const stamps = this.stamps;
+    const met = this.met;
+    met.clear(this.values.length);
     const scan = this.scan;
     scan.scan(text);
     const matched: number[] = [...this.always];
@@ -245,8 +246,7 @@ export class RuleIndex<T> {
       for (const posting of postings) {
         if ((posting & fields) === 0) continue;
         const position = Math.floor(posting / 2 ** FIELD_BITS);
-        if (stamps[position] === generation) continue;
-        stamps[position] = generation;
+        if (!met.mark(position)) continue;
         if (this.exact[position] === 1) {
           decidedByLookup++;
           matched.push(position);
@@ -258,7 +258,7 @@ export class RuleIndex<T> {
     }
     // A rule of exclusions whose key was found has been evaluated; the others surely match.
     for (const position of this.unless) {
-      if (stamps[position] === generation) continue;
+      if (met.has(position)) continue;
       decidedByLookup++;
       matched.push(position);
     }
@@ -298,15 +298,6 @@ export class RuleIndex<T> {
       case 'regex':
         return { kind: 'text', term };
     }
-  }
-
-  private nextGeneration(): number {
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      this.stamps.fill(0);
-      this.generation = 1;
-    }
-    return this.generation;
   }
 }
 

@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { foldText } from '../text/fold.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
-import { foldForMatching, hasOnlyWords, splitWords, wordsOfText } from './words.ts';
+import { foldForMatching, hasOnlyWords, splitWords, wordsOfLowerCase } from './words.ts';
+
+const wordsOfText = (text: string): string[] => wordsOfLowerCase(text.toLowerCase());
 
 describe('foldForMatching', () => {
   it.each([

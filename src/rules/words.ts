@@ -37,14 +37,10 @@ export function splitWords(folded: string): string[] {
 const ROUGH_WORDS = /[a-z0-9\u0080-\uffff]+/g;
 
 /**
- * `splitWords(foldForMatching(text))`, without folding the whole text: most of a feed's words are ASCII and
- * are words as they are once lower-cased; only the runs holding other characters are folded and split.
+ * `splitWords(foldForMatching(text))` of a text given lower-cased (`text.toLowerCase()`), without folding the
+ * whole text: most of a feed's words are ASCII and are words as they are once lower-cased; only the runs holding
+ * other characters are folded and split.
  */
-export function wordsOfText(text: string): string[] {
-  return wordsOfLowerCase(text.toLowerCase());
-}
-
-/** wordsOfText of text already lower-cased. */
 export function wordsOfLowerCase(lower: string): string[] {
   const runs = lower.match(ROUGH_WORDS);
   if (runs === null) return [];
@@ -56,12 +52,12 @@ export function wordsOfLowerCase(lower: string): string[] {
   return words;
 }
 
-/** The words of a lower-cased run holding characters beyond ASCII (see wordsOfText). */
+/** The words of a lower-cased run holding characters beyond ASCII (see wordsOfLowerCase). */
 export function wordsOfRun(run: string): string[] {
   return splitWords(foldForMatching(run));
 }
 
-/** Whether a UTF-16 code unit of lower-cased text belongs to a run wordsOfText splits into words. */
+/** Whether a UTF-16 code unit of lower-cased text belongs to a run wordsOfLowerCase splits into words (ROUGH_WORDS). */
 export function isRunCode(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code >= 0x80;
 }
