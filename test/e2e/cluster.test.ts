@@ -142,10 +142,28 @@ async function baselineDone(): Promise<boolean> {
   return states.every((state) => state?.lastPolledAt !== undefined);
 }
 
-/** Every shard connected and every seeded feed polled once (its baseline): each test starts from here. */
+/** One coordination round is a third of the 30 s shard lease: a shard handed over for balance is taken within it. */
+const SHARD_ROUND_MS = 10_000;
+
+/**
+ * Every shard connected and no longer moving between processes, and every seeded feed polled once (its baseline):
+ * each test starts from here. While processes join or leave, a shard handed over for balance has no connection
+ * until another process's next round takes it, and a command sent to its guild then would go unanswered.
+ */
 async function clusterReady(): Promise<void> {
-  await waitUntil(() => discord.connectedShards().length === SHARDS, 'all four shards connected', 60_000);
   await waitUntil(baselineDone, 'every seeded feed polled once (the baseline)', 60_000);
+  let holders = '';
+  let stableSince = Date.now();
+  await waitUntil(() => {
+    const connected = discord.connectedShards();
+    const now = connectedShardsKey(connected);
+    if (now !== holders) [holders, stableSince] = [now, Date.now()];
+    return new Set(connected.map((shard) => shard.shardId)).size === SHARDS && Date.now() - stableSince > SHARD_ROUND_MS + 1_000;
+  }, 'all four shards connected, each held by the same session for a whole coordination round', 90_000);
+}
+
+function connectedShardsKey(connected: ReadonlyArray<{ shardId: number; sessionId: string }>): string {
+  return connected.map((shard) => `${shard.shardId}:${shard.sessionId}`).sort().join(',');
 }
 
 function onDiscord(guildId: string, channelId: string, subcommand: string, options: Record<string, string>) {
