@@ -2,18 +2,46 @@
  * One pass over an item's words that tells a rule index which of its rules' words and prefixes the item holds, and
  * in which fields, and keeps each field's words in order as key numbers so phrases can be found too.
  *
- * The words are those wordsOfLowerCase reads (words.ts): a run of ASCII letters and digits of the lower-cased text is
- * looked up where it lies, without making a string of it; only runs holding other characters are folded and split.
+ * The words are those wordsOfLowerCase reads (words.ts) in each unit's lowerCase, read from the text as written: a
+ * run of ASCII letters and digits is looked up where it lies, its capitals lowered as it is read, without making a
+ * string of it or lower-casing the whole text; only runs holding other characters are lower-cased, folded and split.
  * The keys are registered once (wordKey, prefixKey); scan() then answers for one item at a time, until the next.
+ *
+ * It also notes, in the fields asked for (watchTrigrams), every three letters or digits that stand together in a
+ * word, so that a regular expression whose required literals (regex-term.ts) an item surely lacks is never run.
  */
 import { FIELD_NAMES, fieldMask, type FieldName } from './fields.ts';
 import type { ItemText } from './item-text.ts';
 import { GenerationStamps } from './generation-stamps.ts';
-import { HASH_START, hashOf, hashStep, KeyTable } from './key-table.ts';
+import { HASH_START, hashOf, hashStep, KeyTable, lowered } from './key-table.ts';
 import { isRunCode, wordsOfRun } from './words.ts';
 
 /** A token that is no key: a word no rule names. */
 const NO_KEY = -1;
+
+/** Letters (either case) and digits as 1..36 (0: any other code unit), so three of them are one number below 37³. */
+const TRIGRAM_SYMBOL = new Uint8Array(128);
+for (let code = 0x30; code <= 0x39; code++) TRIGRAM_SYMBOL[code] = code - 0x30 + 1;
+for (let code = 0x61; code <= 0x7a; code++) TRIGRAM_SYMBOL[code] = TRIGRAM_SYMBOL[code - 0x20] = code - 0x61 + 11;
+const TRIGRAMS = 37 ** 3;
+
+/**
+ * The trigrams of `literal` (any case) made of three letters or digits standing together: an ASCII text holding the
+ * literal, in any case, holds every one of them. The rest of the literal is not looked at, so a literal may have none.
+ */
+export function trigramsOf(literal: string): Int32Array {
+  const lower = literal.toLowerCase();
+  const trigrams: number[] = [];
+  for (let at = 2; at < lower.length; at++) {
+    const [a, b, c] = [symbolOf(lower.charCodeAt(at - 2)), symbolOf(lower.charCodeAt(at - 1)), symbolOf(lower.charCodeAt(at))];
+    if (a !== 0 && b !== 0 && c !== 0) trigrams.push((a * 37 + b) * 37 + c);
+  }
+  return Int32Array.from(new Set(trigrams));
+}
+
+function symbolOf(code: number): number {
+  return code < 128 ? TRIGRAM_SYMBOL[code]! : 0;
+}
 
 export class ItemScan {
   private readonly words = new KeyTable();
@@ -24,6 +52,8 @@ export class ItemScan {
   private longestPrefix = 0;
   /** The fields some key is looked for in, as bits: only they are read. */
   private fieldsToScan = 0;
+  /** The fields whose trigrams are noted. */
+  private trigramFields = 0;
 
   // What the last scan found: for each key marked in `stamps`, the fields it is in.
   private readonly stamps = new GenerationStamps();
@@ -36,6 +66,9 @@ export class ItemScan {
   private unitStarts: number[] = [];
   private unitEnds: number[] = [];
   private unitFields: number[] = [];
+  // The trigrams of the last scan, as for keys: marked in `trigramStamps`, with the fields they are in.
+  private readonly trigramStamps = new GenerationStamps();
+  private readonly trigramMasks = new Uint8Array(TRIGRAMS);
 
   get keys(): number {
     return this.keyCount;
@@ -59,6 +92,27 @@ export class ItemScan {
     return key;
   }
 
+  /** From now on, notes the trigrams of `fields` too (see mayHoldAll). */
+  watchTrigrams(fields: readonly FieldName[]): void {
+    const mask = fieldMask(fields);
+    this.fieldsToScan |= mask;
+    this.trigramFields |= mask;
+  }
+
+  /**
+   * False when no unit of `fields` can hold the literal whose trigramsOf these are: some trigram is in none of them.
+   * True when one may, or when a field is not watched. The trigrams are those of each unit's `plainLowerCase` (what
+   * regular expressions' literals are looked for in; `plain` lower-cased has the same ASCII trigrams): a unit whose
+   * lower-cased text is ASCII is that text, since only the Kelvin sign lower-cases to ASCII and NFKC makes it K.
+   */
+  mayHoldAll(trigrams: Int32Array, fields: number): boolean {
+    if ((fields & this.trigramFields) !== fields) return true;
+    for (const trigram of trigrams) {
+      if (!this.trigramStamps.has(trigram) || (this.trigramMasks[trigram]! & fields) === 0) return false;
+    }
+    return true;
+  }
+
   private keyIn(table: KeyTable, text: string, fields: readonly FieldName[]): number {
     this.fieldsToScan |= fieldMask(fields);
     let key = table.get(text);
@@ -75,7 +129,11 @@ export class ItemScan {
     for (let field = 0; field < FIELD_NAMES.length; field++) {
       const bit = 1 << field;
       if ((this.fieldsToScan & bit) === 0) continue;
-      for (const unit of text.unitsOf(FIELD_NAMES[field]!)) this.scanUnit(unit.lowerCase, bit);
+      const trigrams = (this.trigramFields & bit) !== 0;
+      for (const unit of text.unitsOf(FIELD_NAMES[field]!)) {
+        const ascii = this.scanUnit(unit.raw, bit, trigrams);
+        if (trigrams && !ascii) this.markTrigramsOf(unit.plainLowerCase, bit);
+      }
     }
   }
 
@@ -116,18 +174,28 @@ export class ItemScan {
       this.foundKeys = new Int32Array(this.keyCount * 2);
     }
     this.foundCount = 0;
+    this.trigramStamps.clear(TRIGRAMS);
     this.tokenCount = 0;
     this.unitStarts.length = 0;
     this.unitEnds.length = 0;
     this.unitFields.length = 0;
   }
 
-  private scanUnit(lower: string, bit: number): void {
+  /**
+   * Reads one unit's words, as written (ASCII capitals are lowered as they are read), and its trigrams if asked;
+   * false if it holds code units beyond ASCII (its trigrams are then not all read).
+   * A run of letters and digits holding others than ASCII ones is lower-cased, folded and split (wordsOfRun): the
+   * same words wordsOfLowerCase reads in the unit's lowerCase, since no ASCII character lower-cases to anything else
+   * and only the Kelvin sign and İ lower-case to ASCII letters (which stay in their run); lower-casing a run alone
+   * differs from lower-casing it in place only in a final sigma, and folding makes every sigma σ.
+   */
+  private scanUnit(text: string, bit: number, trigrams: boolean): boolean {
     this.unitStarts.push(this.tokenCount);
-    const length = lower.length;
+    const length = text.length;
+    let unitAscii = true;
     let at = 0;
     while (at < length) {
-      let code = lower.charCodeAt(at);
+      let code = lowered(text.charCodeAt(at));
       if (!isRunCode(code)) {
         at++;
         continue;
@@ -139,12 +207,39 @@ export class ItemScan {
         if (code > 0x7f) ascii = false;
         hash = hashStep(hash, code);
         at++;
-      } while (at < length && isRunCode((code = lower.charCodeAt(at))));
-      if (ascii) this.word(lower, start, at, hash, bit);
-      else for (const word of wordsOfRun(lower.slice(start, at))) this.word(word, 0, word.length, hashOf(word), bit);
+      } while (at < length && isRunCode((code = lowered(text.charCodeAt(at)))));
+      if (ascii) {
+        this.word(text, start, at, hash, bit);
+        if (trigrams && at - start >= 3) this.markTrigrams(text, start, at, bit);
+      } else {
+        unitAscii = false;
+        for (const word of wordsOfRun(text.slice(start, at).toLowerCase())) this.word(word, 0, word.length, hashOf(word), bit);
+      }
     }
     this.unitEnds.push(this.tokenCount);
     this.unitFields.push(bit);
+    return unitAscii;
+  }
+
+  /** Notes the trigrams of a whole text. */
+  private markTrigramsOf(text: string, bit: number): void {
+    let start = 0;
+    for (let at = 0; at <= text.length; at++) {
+      const code = at < text.length ? text.charCodeAt(at) : 0;
+      if (code < 128 && TRIGRAM_SYMBOL[code] !== 0) continue;
+      if (at - start >= 3) this.markTrigrams(text, start, at, bit);
+      start = at + 1;
+    }
+  }
+
+  /** Notes the trigrams of a run of ASCII letters and digits, `text.slice(start, end)`. */
+  private markTrigrams(text: string, start: number, end: number, bit: number): void {
+    let trigram = TRIGRAM_SYMBOL[text.charCodeAt(start)]! * 37 + TRIGRAM_SYMBOL[text.charCodeAt(start + 1)]!;
+    for (let at = start + 2; at < end; at++) {
+      trigram = (trigram % (37 * 37)) * 37 + TRIGRAM_SYMBOL[text.charCodeAt(at)]!;
+      if (this.trigramStamps.mark(trigram)) this.trigramMasks[trigram] = bit;
+      else this.trigramMasks[trigram] = this.trigramMasks[trigram]! | bit;
+    }
   }
 
   /** A word of the item, `text.slice(start, end)`: its key, and those of the prefixes it starts with. */
@@ -160,7 +255,7 @@ export class ItemScan {
     const last = Math.min(end, start + this.longestPrefix);
     let prefixHash = HASH_START;
     for (let at = start; at < last; at++) {
-      prefixHash = hashStep(prefixHash, text.charCodeAt(at));
+      prefixHash = hashStep(prefixHash, lowered(text.charCodeAt(at)));
       if (this.isPrefixLength[at - start + 1] !== 1) continue;
       const prefix = this.prefixes.find(text, start, at + 1, prefixHash);
       if (prefix !== -1) this.mark(prefix, bit);

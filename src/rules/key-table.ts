@@ -3,7 +3,8 @@
  * cutting that piece out: a rule index looks up every word of every item it routes, and making a string of each
  * word was most of its cost. Open addressing over an Int32Array, keyed by a 32-bit FNV-1a hash of the UTF-16 code
  * units, which the caller computes as it scans (hashStep), checked against the stored string so a collision
- * never finds the wrong key.
+ * never finds the wrong key. Pieces are compared with ASCII capitals lowered, so a text need not be lower-cased
+ * whole to be looked up in.
  */
 export const HASH_START = 0x811c9dc5;
 
@@ -15,6 +16,16 @@ export function hashOf(text: string): number {
   let hash = HASH_START;
   for (let at = 0; at < text.length; at++) hash = hashStep(hash, text.charCodeAt(at));
   return hash;
+}
+
+/** The ASCII small letter for a capital, any other code unit as it is. */
+export function lowered(code: number): number {
+  return code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+}
+
+function equalsLowered(key: string, text: string, start: number): boolean {
+  for (let at = 0; at < key.length; at++) if (key.charCodeAt(at) !== lowered(text.charCodeAt(start + at))) return false;
+  return true;
 }
 
 export class KeyTable {
@@ -49,7 +60,11 @@ export class KeyTable {
     else this.place(this.keys.length, hash);
   }
 
-  /** The value of the key equal to `text.slice(start, end)`, whose hash is `hash`, or -1. */
+  /**
+   * The value of the key equal to `text.slice(start, end)` with ASCII capitals read as small letters (keys are
+   * lower-case words, and an item's words are looked up where they stand in its text as written), or -1. `hash` is
+   * that of the piece so lower-cased.
+   */
   find(text: string, start: number, end: number, hash: number): number {
     const length = end - start;
     const mask = this.slots.length - 1;
@@ -57,7 +72,7 @@ export class KeyTable {
       const entry = this.slots[slot]!;
       if (entry === 0) return -1;
       const key = this.keys[entry - 1]!;
-      if (key.length === length && text.startsWith(key, start)) return this.values[entry - 1]!;
+      if (key.length === length && equalsLowered(key, text, start)) return this.values[entry - 1]!;
     }
   }
 

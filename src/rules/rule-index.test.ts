@@ -65,10 +65,13 @@ describe('exclusionKeys', () => {
 
 const WORDS = ['kafka', 'rust', 'go', 'belt', 'kube', 'cafe', 'node', 'js', 'c', 'net', '東', '京', 'streaming', 'event', 'sponsored'];
 const PIECES = [...WORDS, 'kube*', 'c++', '.net', 'node.js', 'node.j*', '"event streaming"', '"rust belt"', '東京', 'ＫＡＦＫＡ', 'Café',
-  'AND', 'OR', 'OR', 'NOT', '-', '(', ')', 'title:', 'category:', 'author:', 'link:', 'feed:', 'content:', '/k8s|rust/i', '/^a/m', ' ', ' '];
+  'AND', 'OR', 'OR', 'NOT', '-', '(', ')', 'title:', 'category:', 'author:', 'link:', 'feed:', 'content:', '/k8s|rust/i', '/^a/m', ' ', ' ',
+  '/kafka.{0,9}streaming/i', '/Rust/', '/ev[e]nt|belts?/', '/node\\.js/i'];
+/** Words of items beyond WORDS: capitals, and letters whose lower case or NFKC form is ASCII (the Kelvin sign, İ, ﬁ). */
+const ITEM_WORDS = ['Kafka', 'RUST', 'Event', 'STREAMING', '\u212Aafka', 'İstanbul', 'ﬁle', 'ΟΔΟΣ', 'Ｒust'];
 
 function randomItem(random: () => number): RuleItem {
-  const text = (count: number): string => Array.from({ length: count }, () => pick(random, [...WORDS, 'x', 'C++', '.NET', 'Node.js', 'nodejs', 'kubernetes', 'K8S', 'ＫＡＦＫＡ', 'Café', '東京'])).join(pick(random, [' ', ', ', '-', '.']));
+  const text = (count: number): string => Array.from({ length: count }, () => pick(random, [...WORDS, ...ITEM_WORDS, 'x', 'C++', '.NET', 'Node.js', 'nodejs', 'kubernetes', 'K8S', 'ＫＡＦＫＡ', 'Café', '東京'])).join(pick(random, [' ', ', ', '-', '.']));
   return {
     title: text(1 + Math.floor(random() * 6)),
     summary: text(Math.floor(random() * 10)),

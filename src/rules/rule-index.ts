@@ -23,7 +23,7 @@ import { fieldMask, fieldsOfTerm, type FieldName } from './fields.ts';
 import type { ItemText } from './item-text.ts';
 import { GenerationStamps } from './generation-stamps.ts';
 import { ItemScan } from './item-scan.ts';
-import { findTerm } from './match-term.ts';
+import { ScanRule } from './scan-rule.ts';
 import { isStandaloneWordChar, wordSpans } from './words.ts';
 
 export type IndexKey =
@@ -154,27 +154,18 @@ export interface IndexDecision<T> {
   readonly decidedByLookup: number;
 }
 
-/**
- * A rule as the index evaluates it: words, prefixes and phrases answered by the item's scan (item-scan.ts),
- * only regular expressions and literals (`c++`) looked for in the item's text. Children are ordered cheapest
- * first, which changes no verdict.
- */
-type ScanNode =
-  | { readonly kind: 'key'; readonly key: number; readonly fields: number }
-  | { readonly kind: 'sequence'; readonly keys: Int32Array; readonly fields: number }
-  | { readonly kind: 'text'; readonly term: TermNode }
-  | { readonly kind: 'and' | 'or'; readonly children: readonly ScanNode[] }
-  | { readonly kind: 'not'; readonly child: ScanNode };
-
-/** A posting: a rule's position and the fields its key counts in, as one number (position * 128 + field bits). */
+/** A posting: a rule's position and the fields its key counts in, as one number (position << 7 | field bits). */
 const FIELD_BITS = 7;
+const NO_POSTINGS = new Int32Array(0);
 
 export class RuleIndex<T> {
   private readonly values: T[] = [];
-  private readonly trees: Array<ScanNode | null> = [];
+  private readonly trees: Array<ScanRule | null> = [];
   private readonly scan = new ItemScan();
-  /** By key: the postings of the rules it keys. */
-  private readonly postings: number[][] = [];
+  /** By key: the postings of the rules it keys, as added; `postings` holds them packed for reading. */
+  private readonly growingPostings: number[][] = [];
+  private postings: Int32Array[] = [];
+  private postingsStale = false;
   /** Evaluated on every item. */
   private readonly plain: number[] = [];
   /** Empty rules: they match every item. */
@@ -185,6 +176,8 @@ export class RuleIndex<T> {
   private exact: Uint8Array = new Uint8Array(16);
   /** The rules met by the item being decided. */
   private readonly met = new GenerationStamps();
+  /** The rules matching the item being decided, one bit each: read in order, they need no sorting. */
+  private matchedBits = new Uint32Array(1);
 
   /** Rules evaluated on every item: neither keyed, nor empty, nor exclusions only. */
   get plainCount(): number {
@@ -197,8 +190,9 @@ export class RuleIndex<T> {
 
   add(value: T, rule: CompiledRule): void {
     const position = this.values.length;
+    if (position >= 2 ** (31 - FIELD_BITS)) throw new RangeError('a rule index holds at most 16,777,216 rules');
     this.values.push(value);
-    this.trees.push(rule.tree === null ? null : this.scanNode(rule.tree));
+    this.trees.push(rule.tree === null ? null : ScanRule.of(rule.tree, this.scan));
     if (rule.tree === null) {
       this.always.push(position);
       return;
@@ -216,9 +210,10 @@ export class RuleIndex<T> {
     }
     for (const key of required ?? excluded ?? []) {
       const id = key.kind === 'word' ? this.scan.wordKey(key.word, key.fields) : this.scan.prefixKey(key.prefix, key.fields);
-      while (this.postings.length <= id) this.postings.push([]);
-      this.postings[id]!.push(position * 2 ** FIELD_BITS + fieldMask(key.fields));
+      while (this.growingPostings.length <= id) this.growingPostings.push([]);
+      this.growingPostings[id]!.push((position << FIELD_BITS) | fieldMask(key.fields));
     }
+    this.postingsStale = true;
   }
 
   /** The values whose rule matches `text`, in the order they were added. */
@@ -227,113 +222,73 @@ export class RuleIndex<T> {
   }
 
   decide(text: ItemText): IndexDecision<T> {
+    const postings = this.readablePostings();
     const met = this.met;
     met.clear(this.values.length);
+    const bits = this.clearedMatchedBits();
     const scan = this.scan;
     scan.scan(text);
-    const matched: number[] = [...this.always];
     let evaluated = 0;
     let decidedByLookup = this.always.length;
+    for (const position of this.always) bits[position >>> 5]! |= 1 << (position & 31);
     for (const position of this.plain) {
       evaluated++;
-      if (holds(this.trees[position]!, scan, text)) matched.push(position);
+      if (this.trees[position]!.holds(scan, text)) bits[position >>> 5]! |= 1 << (position & 31);
     }
     // A key counts only where it is found in one of its fields: `title:rust` is not keyed by a "rust" in the content.
-    for (const key of scan.found()) {
-      const postings = this.postings[key];
-      if (postings === undefined) continue;
+    const found = scan.found();
+    for (let index = 0; index < found.length; index++) {
+      const key = found[index]!;
+      const list = postings[key] ?? NO_POSTINGS;
       const fields = scan.fieldsOf(key);
-      for (const posting of postings) {
+      for (let at = 0; at < list.length; at++) {
+        const posting = list[at]!;
         if ((posting & fields) === 0) continue;
-        const position = Math.floor(posting / 2 ** FIELD_BITS);
+        const position = posting >>> FIELD_BITS;
         if (!met.mark(position)) continue;
-        if (this.exact[position] === 1) {
-          decidedByLookup++;
-          matched.push(position);
-        } else {
+        if (this.exact[position] === 1) decidedByLookup++;
+        else {
           evaluated++;
-          if (holds(this.trees[position]!, scan, text)) matched.push(position);
+          if (!this.trees[position]!.holds(scan, text)) continue;
         }
+        bits[position >>> 5]! |= 1 << (position & 31);
       }
     }
     // A rule of exclusions whose key was found has been evaluated; the others surely match.
     for (const position of this.unless) {
       if (met.has(position)) continue;
       decidedByLookup++;
-      matched.push(position);
+      bits[position >>> 5]! |= 1 << (position & 31);
     }
-    matched.sort((a, b) => a - b);
-    return { matched: matched.map((position) => this.values[position]!), evaluated, decidedByLookup };
+    return { matched: this.valuesOf(bits), evaluated, decidedByLookup };
   }
 
-  private scanNode(node: RuleNode): ScanNode {
-    switch (node.kind) {
-      case 'term':
-        return this.scanTerm(node);
-      case 'scope':
-        return this.scanNode(node.child);
-      case 'not':
-        return { kind: 'not', child: this.scanNode(node.child) };
-      case 'and':
-      case 'or': {
-        const children = node.children.map((child) => this.scanNode(child));
-        return { kind: node.kind, children: children.sort((a, b) => costOf(a) - costOf(b)) };
+  private readablePostings(): readonly Int32Array[] {
+    if (this.postingsStale) {
+      this.postings = this.growingPostings.map((list) => Int32Array.from(list));
+      this.postingsStale = false;
+    }
+    return this.postings;
+  }
+
+  private clearedMatchedBits(): Uint32Array {
+    const words = (this.values.length + 31) >>> 5;
+    if (this.matchedBits.length < words) this.matchedBits = new Uint32Array(words);
+    else this.matchedBits.fill(0);
+    return this.matchedBits;
+  }
+
+  private valuesOf(bits: Uint32Array): T[] {
+    const values: T[] = [];
+    for (let word = 0; word < bits.length; word++) {
+      let set = bits[word]!;
+      while (set !== 0) {
+        const bit = 31 - Math.clz32(set & -set);
+        values.push(this.values[(word << 5) + bit]!);
+        set &= set - 1;
       }
     }
-  }
-
-  private scanTerm(term: TermNode): ScanNode {
-    const fields = fieldsOfTerm(term.field);
-    const bits = fieldMask(fields);
-    const { matcher } = term;
-    switch (matcher.kind) {
-      case 'word':
-        return { kind: 'key', key: this.scan.wordKey(matcher.word, fields), fields: bits };
-      case 'prefix':
-        return { kind: 'key', key: this.scan.prefixKey(matcher.prefix, fields), fields: bits };
-      case 'phrase':
-        if (matcher.words.length === 0) return { kind: 'text', term };
-        return { kind: 'sequence', keys: Int32Array.from(matcher.words, (word) => this.scan.wordKey(word, fields)), fields: bits };
-      case 'literal':
-      case 'regex':
-        return { kind: 'text', term };
-    }
-  }
-}
-
-function holds(node: ScanNode, scan: ItemScan, text: ItemText): boolean {
-  switch (node.kind) {
-    case 'key':
-      return (scan.fieldsOf(node.key) & node.fields) !== 0;
-    case 'sequence':
-      return scan.hasSequence(node.keys, node.fields);
-    case 'text':
-      return findTerm(node.term, text) !== undefined;
-    case 'and':
-      for (const child of node.children) if (!holds(child, scan, text)) return false;
-      return true;
-    case 'or':
-      for (const child of node.children) if (holds(child, scan, text)) return true;
-      return false;
-    case 'not':
-      return !holds(node.child, scan, text);
-  }
-}
-
-/** Roughly how much evaluating a node costs: the scan answers for words and phrases; the item's text is searched for the rest. */
-function costOf(node: ScanNode): number {
-  switch (node.kind) {
-    case 'key':
-      return 0;
-    case 'sequence':
-      return 1;
-    case 'text':
-      return 3;
-    case 'and':
-    case 'or':
-      return Math.max(...node.children.map(costOf));
-    case 'not':
-      return costOf(node.child);
+    return values;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAMED_ENTITY_COUNT } from './html-entities.ts';
 import { decodeEntities, foldSpaces, htmlToText } from './html-to-text.ts';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 describe('decodeEntities', () => {
   it.each([
@@ -67,5 +68,14 @@ describe('foldSpaces', () => {
     ['a\u0085b'], ['\u3000a b\u3000'], ['folded already, with words'], ['x \r\n y'],
   ])('folds %j as replacing every \\s run and trimming would', (text) => {
     expect(foldSpaces(text)).toBe(text.replace(/\s+/g, ' ').trim());
+  });
+
+  it('folds random mixes of every kind of whitespace as replacing every \\s run and trimming would', () => {
+    const random = seededRandom(20261202);
+    const pieces = ['a', 'bc', 'é', '—', '\u0085', '\u200b', ...' \t\n\v\f\r\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'];
+    for (let run = 0; run < 2_000; run++) {
+      const text = Array.from({ length: Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      expect(foldSpaces(text), JSON.stringify(text)).toBe(text.replace(/\s+/g, ' ').trim());
+    }
   });
 });

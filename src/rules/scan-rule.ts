@@ -1,0 +1,140 @@
+/**
+ * A rule as a rule index evaluates it: words, prefixes and phrases answered by the item's scan (item-scan.ts), only
+ * literals (`c++`) and regular expressions looked for in the item's text, and regular expressions only when the
+ * scan's trigrams say the item may hold their required literals. Children are ordered cheapest first, which changes
+ * no verdict; the verdicts are evaluateRule's.
+ *
+ * Every node is one class with the same fields, whatever its kind, so that evaluation, which visits hundreds of
+ * rules per item, reads them all the same way (objects of many shapes make every property read a slow lookup).
+ */
+import type { RuleNode, TermNode } from './ast.ts';
+import { fieldMask, fieldsOfTerm } from './fields.ts';
+import type { ItemScan } from './item-scan.ts';
+import { trigramsOf } from './item-scan.ts';
+import type { ItemText } from './item-text.ts';
+import { findTerm } from './match-term.ts';
+
+const KEY = 0;
+const SEQUENCE = 1;
+const TEXT = 2;
+const REGEX = 3;
+const AND = 4;
+const OR = 5;
+const NOT = 6;
+
+const NO_KEYS = new Int32Array(0);
+const NO_CHILDREN: readonly ScanRule[] = [];
+const NO_LITERALS: ReadonlyArray<readonly Int32Array[]> = [];
+
+export class ScanRule {
+  private constructor(
+    readonly kind: number,
+    /** KEY: the key, found in `fields`. */
+    readonly key: number,
+    /** The fields a KEY, SEQUENCE or REGEX looks in, as bits. */
+    readonly fields: number,
+    /** SEQUENCE: the keys of a phrase's words, in order. */
+    readonly keys: Int32Array,
+    /** AND, OR: the children; NOT: the one child. */
+    readonly children: readonly ScanRule[],
+    /** TEXT, REGEX: the term, searched for in the text. */
+    readonly term: TermNode | null,
+    /** REGEX: for each list of required literals, each literal's trigrams. */
+    readonly literals: ReadonlyArray<readonly Int32Array[]>,
+  ) {}
+
+  /** Builds a rule's tree against `scan`, registering the words and prefixes it looks for there. */
+  static of(node: RuleNode, scan: ItemScan): ScanRule {
+    switch (node.kind) {
+      case 'term':
+        return ScanRule.ofTerm(node, scan);
+      case 'scope':
+        return ScanRule.of(node.child, scan);
+      case 'not':
+        return new ScanRule(NOT, -1, 0, NO_KEYS, [ScanRule.of(node.child, scan)], null, NO_LITERALS);
+      case 'and':
+      case 'or': {
+        const children = node.children.map((child) => ScanRule.of(child, scan));
+        const costs = new Map(children.map((child) => [child, child.cost()]));
+        children.sort((a, b) => costs.get(a)! - costs.get(b)!);
+        return new ScanRule(node.kind === 'and' ? AND : OR, -1, 0, NO_KEYS, children, null, NO_LITERALS);
+      }
+    }
+  }
+
+  private static ofTerm(term: TermNode, scan: ItemScan): ScanRule {
+    const fields = fieldsOfTerm(term.field);
+    const bits = fieldMask(fields);
+    const { matcher } = term;
+    const text = new ScanRule(TEXT, -1, bits, NO_KEYS, NO_CHILDREN, term, NO_LITERALS);
+    switch (matcher.kind) {
+      case 'word':
+        return new ScanRule(KEY, scan.wordKey(matcher.word, fields), bits, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
+      case 'prefix':
+        return new ScanRule(KEY, scan.prefixKey(matcher.prefix, fields), bits, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
+      case 'phrase': {
+        if (matcher.words.length === 0) return text;
+        const keys = Int32Array.from(matcher.words, (word) => scan.wordKey(word, fields));
+        return new ScanRule(SEQUENCE, -1, bits, keys, NO_CHILDREN, null, NO_LITERALS);
+      }
+      case 'literal':
+        return text;
+      case 'regex': {
+        if (matcher.literals === null) return text;
+        scan.watchTrigrams(fields);
+        return new ScanRule(REGEX, -1, bits, NO_KEYS, NO_CHILDREN, term, matcher.literals.map((list) => list.map(trigramsOf)));
+      }
+    }
+  }
+
+  /** Whether the rule holds for the item `scan` last read, whose text is `text`. */
+  holds(scan: ItemScan, text: ItemText): boolean {
+    switch (this.kind) {
+      case KEY:
+        return (scan.fieldsOf(this.key) & this.fields) !== 0;
+      case SEQUENCE:
+        return scan.hasSequence(this.keys, this.fields);
+      case TEXT:
+        return findTerm(this.term!, text) !== undefined;
+      case REGEX:
+        return this.mayHoldLiterals(scan) && findTerm(this.term!, text) !== undefined;
+      case AND: {
+        const children = this.children;
+        for (let index = 0; index < children.length; index++) if (!children[index]!.holds(scan, text)) return false;
+        return true;
+      }
+      case OR: {
+        const children = this.children;
+        for (let index = 0; index < children.length; index++) if (children[index]!.holds(scan, text)) return true;
+        return false;
+      }
+      default:
+        return !this.children[0]!.holds(scan, text);
+    }
+  }
+
+  /** Whether the item may hold one literal of each of the regular expression's lists. */
+  private mayHoldLiterals(scan: ItemScan): boolean {
+    for (const list of this.literals) {
+      let some = false;
+      for (let index = 0; index < list.length && !some; index++) some = scan.mayHoldAll(list[index]!, this.fields);
+      if (!some) return false;
+    }
+    return true;
+  }
+
+  /** Roughly how much evaluating the node costs: the scan answers for words and phrases; the text is searched for the rest. */
+  private cost(): number {
+    switch (this.kind) {
+      case KEY:
+        return 0;
+      case SEQUENCE:
+        return 1;
+      case TEXT:
+      case REGEX:
+        return 3;
+      default:
+        return Math.max(...this.children.map((child) => child.cost()));
+    }
+  }
+}
