@@ -11,7 +11,7 @@
  * word, so that a regular expression whose required literals (regex-term.ts) an item surely lacks is never run.
  */
 import { FIELD_NAMES, fieldMask, type FieldName } from './fields.ts';
-import type { ItemText } from './item-text.ts';
+import { plainLowerCaseOf, type ItemText } from './item-text.ts';
 import { GenerationStamps } from './generation-stamps.ts';
 import { HASH_START, hashOf, hashStep, KeyTable, lowered } from './key-table.ts';
 import { isRunCode, wordsOfRun } from './words.ts';
@@ -60,15 +60,17 @@ export class ItemScan {
   private masks = new Uint8Array(16);
   private foundKeys = new Int32Array(16);
   private foundCount = 0;
-  // Each unit's words as keys (NO_KEY for the others), one after another; a unit is tokens[starts[u]..ends[u]).
+  // Each unit's words as keys (NO_KEY for the others), one after another, a NO_KEY after each unit so no phrase
+  // runs from one into the next; with each token its field, and the next token of the same key (-1: none), which
+  // firstToken starts for each word key found.
   private tokens = new Int32Array(256);
+  private tokenFields = new Uint8Array(256);
+  private nextToken = new Int32Array(256);
   private tokenCount = 0;
-  private unitStarts: number[] = [];
-  private unitEnds: number[] = [];
-  private unitFields: number[] = [];
-  // The trigrams of the last scan, as for keys: marked in `trigramStamps`, with the fields they are in.
-  private readonly trigramStamps = new GenerationStamps();
-  private readonly trigramMasks = new Uint8Array(TRIGRAMS);
+  private firstToken = new Int32Array(16);
+  private lastToken = new Int32Array(16);
+  /** The trigrams of the last scan's watched fields, one bit each. */
+  private readonly trigramBits = new Uint32Array(Math.ceil(TRIGRAMS / 32));
 
   get keys(): number {
     return this.keyCount;
@@ -100,15 +102,17 @@ export class ItemScan {
   }
 
   /**
-   * False when no unit of `fields` can hold the literal whose trigramsOf these are: some trigram is in none of them.
-   * True when one may, or when a field is not watched. The trigrams are those of each unit's `plainLowerCase` (what
-   * regular expressions' literals are looked for in; `plain` lower-cased has the same ASCII trigrams): a unit whose
-   * lower-cased text is ASCII is that text, since only the Kelvin sign lower-cases to ASCII and NFKC makes it K.
+   * False when no unit of `fields` can hold the literal whose trigramsOf these are: some trigram is in none of the
+   * watched fields. True when one may, or when one of `fields` is not watched. The trigrams are those of each unit's
+   * `plainLowerCase`, what regular expressions' literals are looked for in (`plain` lower-cased has the same ASCII
+   * trigrams); scanUnit says how it reads them without making that string.
    */
   mayHoldAll(trigrams: Int32Array, fields: number): boolean {
     if ((fields & this.trigramFields) !== fields) return true;
-    for (const trigram of trigrams) {
-      if (!this.trigramStamps.has(trigram) || (this.trigramMasks[trigram]! & fields) === 0) return false;
+    const bits = this.trigramBits;
+    for (let index = 0; index < trigrams.length; index++) {
+      const trigram = trigrams[index]!;
+      if ((bits[trigram >>> 5]! & (1 << (trigram & 31))) === 0) return false;
     }
     return true;
   }
@@ -130,10 +134,7 @@ export class ItemScan {
       const bit = 1 << field;
       if ((this.fieldsToScan & bit) === 0) continue;
       const trigrams = (this.trigramFields & bit) !== 0;
-      for (const unit of text.unitsOf(FIELD_NAMES[field]!)) {
-        const ascii = this.scanUnit(unit.raw, bit, trigrams);
-        if (trigrams && !ascii) this.markTrigramsOf(unit.plainLowerCase, bit);
-      }
+      for (const unit of text.unitsOf(FIELD_NAMES[field]!)) this.scanUnit(unit.raw, bit, trigrams);
     }
   }
 
@@ -150,19 +151,15 @@ export class ItemScan {
   /** Whether one unit of `fields` holds the words of `keys` one after another. */
   hasSequence(keys: Int32Array, fields: number): boolean {
     let common = fields;
-    for (const key of keys) common &= this.fieldsOf(key);
+    for (let index = 0; index < keys.length; index++) common &= this.fieldsOf(keys[index]!);
     if (common === 0) return false;
     const tokens = this.tokens;
-    const first = keys[0]!;
-    for (let unit = 0; unit < this.unitStarts.length; unit++) {
-      if ((this.unitFields[unit]! & common) === 0) continue;
-      const last = this.unitEnds[unit]! - keys.length;
-      for (let start = this.unitStarts[unit]!; start <= last; start++) {
-        if (tokens[start] !== first) continue;
-        let offset = 1;
-        while (offset < keys.length && tokens[start + offset] === keys[offset]) offset++;
-        if (offset === keys.length) return true;
-      }
+    const last = this.tokenCount - keys.length;
+    for (let start = this.firstToken[keys[0]!]!; start !== -1 && start <= last; start = this.nextToken[start]!) {
+      if ((this.tokenFields[start]! & common) === 0) continue;
+      let offset = 1;
+      while (offset < keys.length && tokens[start + offset] === keys[offset]) offset++;
+      if (offset === keys.length) return true;
     }
     return false;
   }
@@ -174,25 +171,29 @@ export class ItemScan {
       this.foundKeys = new Int32Array(this.keyCount * 2);
     }
     this.foundCount = 0;
-    this.trigramStamps.clear(TRIGRAMS);
+    if (this.trigramFields !== 0) this.trigramBits.fill(0);
     this.tokenCount = 0;
-    this.unitStarts.length = 0;
-    this.unitEnds.length = 0;
-    this.unitFields.length = 0;
+    if (this.firstToken.length < this.keyCount) {
+      this.firstToken = new Int32Array(this.keyCount * 2);
+      this.lastToken = new Int32Array(this.keyCount * 2);
+    }
   }
 
   /**
-   * Reads one unit's words, as written (ASCII capitals are lowered as they are read), and its trigrams if asked;
-   * false if it holds code units beyond ASCII (its trigrams are then not all read).
+   * Reads one unit's words as written (ASCII capitals are lowered as they are read), and its trigrams if asked.
+   *
    * A run of letters and digits holding others than ASCII ones is lower-cased, folded and split (wordsOfRun): the
    * same words wordsOfLowerCase reads in the unit's lowerCase, since no ASCII character lower-cases to anything else
    * and only the Kelvin sign and İ lower-case to ASCII letters (which stay in their run); lower-casing a run alone
    * differs from lower-casing it in place only in a final sigma, and folding makes every sigma σ.
+   *
+   * The trigrams are those of the unit's plainLowerCase, read run by run: an ASCII run is its own NFKC form, and a
+   * run holding others is made plainLowerCase alone (NFKC, lower case, ſ as s). That finds every trigram of the
+   * whole: runs are split by ASCII characters other than letters and digits, which NFKC leaves apart from both
+   * neighbours but for composing one with a combining mark after it, which makes no ASCII letter or digit.
    */
-  private scanUnit(text: string, bit: number, trigrams: boolean): boolean {
-    this.unitStarts.push(this.tokenCount);
+  private scanUnit(text: string, bit: number, trigrams: boolean): void {
     const length = text.length;
-    let unitAscii = true;
     let at = 0;
     while (at < length) {
       let code = lowered(text.charCodeAt(at));
@@ -210,48 +211,46 @@ export class ItemScan {
       } while (at < length && isRunCode((code = lowered(text.charCodeAt(at)))));
       if (ascii) {
         this.word(text, start, at, hash, bit);
-        if (trigrams && at - start >= 3) this.markTrigrams(text, start, at, bit);
+        if (trigrams && at - start >= 3) this.markTrigrams(text, start, at);
       } else {
-        unitAscii = false;
-        for (const word of wordsOfRun(text.slice(start, at).toLowerCase())) this.word(word, 0, word.length, hashOf(word), bit);
+        const run = text.slice(start, at);
+        for (const word of wordsOfRun(run.toLowerCase())) this.word(word, 0, word.length, hashOf(word), bit);
+        if (trigrams) this.markTrigramsOf(plainLowerCaseOf(run));
       }
     }
-    this.unitEnds.push(this.tokenCount);
-    this.unitFields.push(bit);
-    return unitAscii;
+    this.pushToken(NO_KEY, 0);
   }
 
   /** Notes the trigrams of a whole text. */
-  private markTrigramsOf(text: string, bit: number): void {
+  private markTrigramsOf(text: string): void {
     let start = 0;
     for (let at = 0; at <= text.length; at++) {
       const code = at < text.length ? text.charCodeAt(at) : 0;
       if (code < 128 && TRIGRAM_SYMBOL[code] !== 0) continue;
-      if (at - start >= 3) this.markTrigrams(text, start, at, bit);
+      if (at - start >= 3) this.markTrigrams(text, start, at);
       start = at + 1;
     }
   }
 
   /** Notes the trigrams of a run of ASCII letters and digits, `text.slice(start, end)`. */
-  private markTrigrams(text: string, start: number, end: number, bit: number): void {
+  private markTrigrams(text: string, start: number, end: number): void {
+    const bits = this.trigramBits;
     let trigram = TRIGRAM_SYMBOL[text.charCodeAt(start)]! * 37 + TRIGRAM_SYMBOL[text.charCodeAt(start + 1)]!;
     for (let at = start + 2; at < end; at++) {
       trigram = (trigram % (37 * 37)) * 37 + TRIGRAM_SYMBOL[text.charCodeAt(at)]!;
-      if (this.trigramStamps.mark(trigram)) this.trigramMasks[trigram] = bit;
-      else this.trigramMasks[trigram] = this.trigramMasks[trigram]! | bit;
+      bits[trigram >>> 5] = bits[trigram >>> 5]! | (1 << (trigram & 31));
     }
   }
 
   /** A word of the item, `text.slice(start, end)`: its key, and those of the prefixes it starts with. */
   private word(text: string, start: number, end: number, hash: number, bit: number): void {
     const key = this.words.find(text, start, end, hash);
-    if (this.tokenCount === this.tokens.length) {
-      const grown = new Int32Array(this.tokens.length * 2);
-      grown.set(this.tokens);
-      this.tokens = grown;
+    const token = this.pushToken(key === -1 ? NO_KEY : key, bit);
+    if (key !== -1) {
+      if (this.mark(key, bit)) this.firstToken[key] = token;
+      else this.nextToken[this.lastToken[key]!] = token;
+      this.lastToken[key] = token;
     }
-    this.tokens[this.tokenCount++] = key === -1 ? NO_KEY : key;
-    if (key !== -1) this.mark(key, bit);
     const last = Math.min(end, start + this.longestPrefix);
     let prefixHash = HASH_START;
     for (let at = start; at < last; at++) {
@@ -262,12 +261,34 @@ export class ItemScan {
     }
   }
 
-  private mark(key: number, bit: number): void {
+  /** Marks a key found in the field `bit`; true if it is the first time in this item. */
+  private mark(key: number, bit: number): boolean {
     if (!this.stamps.mark(key)) {
       this.masks[key] = this.masks[key]! | bit;
-      return;
+      return false;
     }
     this.masks[key] = bit;
     this.foundKeys[this.foundCount++] = key;
+    return true;
   }
+
+  /** Appends a token (a key or NO_KEY) of the field `bit`; returns its index. */
+  private pushToken(key: number, bit: number): number {
+    if (this.tokenCount === this.tokens.length) {
+      const size = this.tokens.length * 2;
+      this.tokens = grownTo(this.tokens, new Int32Array(size));
+      this.tokenFields = grownTo(this.tokenFields, new Uint8Array(size));
+      this.nextToken = grownTo(this.nextToken, new Int32Array(size));
+    }
+    const token = this.tokenCount++;
+    this.tokens[token] = key;
+    this.tokenFields[token] = bit;
+    this.nextToken[token] = -1;
+    return token;
+  }
+}
+
+function grownTo<A extends Int32Array | Uint8Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
 }

@@ -53,7 +53,7 @@ export class TextUnit {
    * (toLowerCase already makes the Kelvin sign k).
    */
   get plainLowerCase(): string {
-    return (this.plainLower ??= this.plain.toLowerCase().replace(/\u017f/g, 's'));
+    return (this.plainLower ??= plainLowerCaseOf(this.raw));
   }
 
   /** The text as written, lower-cased: what its words are read from. */
@@ -103,6 +103,11 @@ export class ItemText {
         return present(item.feedTitle);
     }
   }
+}
+
+/** What TextUnit's plainLowerCase is for a text. */
+export function plainLowerCaseOf(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\u017f/g, 's');
 }
 
 export function prepareRuleItem(item: RuleItem): ItemText {

@@ -33,6 +33,8 @@ export class KeyTable {
   private readonly values: number[] = [];
   /** 1 + the index into keys, or 0 for an empty slot. */
   private slots = new Int32Array(64);
+  /** Each slot's key's hash: most pieces looked up are no key, and a different hash says so without a comparison. */
+  private slotHashes = new Int32Array(64);
 
   get size(): number {
     return this.keys.length;
@@ -71,6 +73,7 @@ export class KeyTable {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]!;
       if (entry === 0) return -1;
+      if (this.slotHashes[slot] !== (hash | 0)) continue;
       const key = this.keys[entry - 1]!;
       if (key.length === length && equalsLowered(key, text, start)) return this.values[entry - 1]!;
     }
@@ -81,10 +84,12 @@ export class KeyTable {
     let slot = hash & mask;
     while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
     this.slots[slot] = entry;
+    this.slotHashes[slot] = hash;
   }
 
   private rehash(size: number): void {
     this.slots = new Int32Array(size);
+    this.slotHashes = new Int32Array(size);
     for (const [index, key] of this.keys.entries()) this.place(index + 1, hashOf(key));
   }
 }

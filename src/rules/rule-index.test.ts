@@ -68,7 +68,7 @@ const PIECES = [...WORDS, 'kube*', 'c++', '.net', 'node.js', 'node.j*', '"event 
   'AND', 'OR', 'OR', 'NOT', '-', '(', ')', 'title:', 'category:', 'author:', 'link:', 'feed:', 'content:', '/k8s|rust/i', '/^a/m', ' ', ' ',
   '/kafka.{0,9}streaming/i', '/Rust/', '/ev[e]nt|belts?/', '/node\\.js/i'];
 /** Words of items beyond WORDS: capitals, and letters whose lower case or NFKC form is ASCII (the Kelvin sign, İ, ﬁ). */
-const ITEM_WORDS = ['Kafka', 'RUST', 'Event', 'STREAMING', '\u212Aafka', 'İstanbul', 'ﬁle', 'ΟΔΟΣ', 'Ｒust'];
+const ITEM_WORDS = ['Kafka', 'RUST', 'Event', 'STREAMING', '\u212Aafka', 'İstanbul', 'ﬁle', 'ΟΔΟΣ', 'Ｒust', 'don’t', '“Kafka”', 'café—rust', 'event\u00a0streaming', 'rust…'];
 
 function randomItem(random: () => number): RuleItem {
   const text = (count: number): string => Array.from({ length: count }, () => pick(random, [...WORDS, ...ITEM_WORDS, 'x', 'C++', '.NET', 'Node.js', 'nodejs', 'kubernetes', 'K8S', 'ＫＡＦＫＡ', 'Café', '東京'])).join(pick(random, [' ', ', ', '-', '.']));

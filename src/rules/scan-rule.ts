@@ -21,6 +21,8 @@ const REGEX = 3;
 const AND = 4;
 const OR = 5;
 const NOT = 6;
+/** NOT of a KEY, the commonest exclusion (`-sponsored`), in one node. */
+const ABSENT = 7;
 
 const NO_KEYS = new Int32Array(0);
 const NO_CHILDREN: readonly ScanRule[] = [];
@@ -29,7 +31,7 @@ const NO_LITERALS: ReadonlyArray<readonly Int32Array[]> = [];
 export class ScanRule {
   private constructor(
     readonly kind: number,
-    /** KEY: the key, found in `fields`. */
+    /** KEY, ABSENT: the key, found (or not) in `fields`. */
     readonly key: number,
     /** The fields a KEY, SEQUENCE or REGEX looks in, as bits. */
     readonly fields: number,
@@ -50,8 +52,11 @@ export class ScanRule {
         return ScanRule.ofTerm(node, scan);
       case 'scope':
         return ScanRule.of(node.child, scan);
-      case 'not':
-        return new ScanRule(NOT, -1, 0, NO_KEYS, [ScanRule.of(node.child, scan)], null, NO_LITERALS);
+      case 'not': {
+        const child = ScanRule.of(node.child, scan);
+        if (child.kind === KEY) return new ScanRule(ABSENT, child.key, child.fields, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
+        return new ScanRule(NOT, -1, 0, NO_KEYS, [child], null, NO_LITERALS);
+      }
       case 'and':
       case 'or': {
         const children = node.children.map((child) => ScanRule.of(child, scan));
@@ -92,6 +97,8 @@ export class ScanRule {
     switch (this.kind) {
       case KEY:
         return (scan.fieldsOf(this.key) & this.fields) !== 0;
+      case ABSENT:
+        return (scan.fieldsOf(this.key) & this.fields) === 0;
       case SEQUENCE:
         return scan.hasSequence(this.keys, this.fields);
       case TEXT:
@@ -127,6 +134,7 @@ export class ScanRule {
   private cost(): number {
     switch (this.kind) {
       case KEY:
+      case ABSENT:
         return 0;
       case SEQUENCE:
         return 1;

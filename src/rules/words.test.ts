@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { foldText } from '../text/fold.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
-import { foldForMatching, hasOnlyWords, splitWords, wordsOfLowerCase } from './words.ts';
+import { foldForMatching, hasOnlyWords, isRunCode, ROUGH_WORDS, splitWords, wordsOfLowerCase } from './words.ts';
 
 const wordsOfText = (text: string): string[] => wordsOfLowerCase(text.toLowerCase());
 
@@ -60,6 +60,13 @@ describe('the ASCII shortcuts', () => {
   ])('finds the words of %j as folding the whole text would: %j', (text, words) => {
     expect(wordsOfText(text)).toEqual(words);
     expect(wordsOfText(text)).toEqual(referenceWords(text));
+  });
+
+  it('read runs the same code unit by code unit (isRunCode, for the rule index) and by pattern (ROUGH_WORDS)', () => {
+    const oneUnit = new RegExp(`^${ROUGH_WORDS.source}$`);
+    const disagree: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) if (oneUnit.test(String.fromCharCode(code)) !== isRunCode(code)) disagree.push(code.toString(16));
+    expect(disagree).toEqual([]);
   });
 
   it('agree with folding and splitting the whole text on random text of many scripts', () => {

@@ -31,10 +31,13 @@ export function splitWords(folded: string): string[] {
 }
 
 /**
- * Runs of ASCII letters and digits and of anything beyond ASCII, in lower-cased text: ASCII punctuation and
- * spaces end a word before and after folding alike, so each run folds and splits on its own.
+ * Runs of ASCII letters and digits and of anything beyond ASCII but the common punctuation (no-break space, « » · © ®
+ * and U+2000-U+206F: dashes, curly quotes, ellipses, spaces), in lower-cased text. ASCII punctuation and spaces, and
+ * those, end a word before and after folding alike (none folds to a letter or digit, or joins a neighbour), so each
+ * run folds and splits on its own, and the usual English text (don’t, “quoted”, a — b) is ASCII runs only.
+ * isRunCode says the same of one code unit.
  */
-const ROUGH_WORDS = /[a-z0-9\u0080-\uffff]+/g;
+export const ROUGH_WORDS = /[a-z0-9\u0080-\u009f\u00a1-\u00a8\u00aa\u00ac\u00ad\u00af-\u00b6\u00b8-\u00ba\u00bc-\u1fff\u2070-\uffff]+/g;
 
 /**
  * `splitWords(foldForMatching(text))` of a text given lower-cased (`text.toLowerCase()`), without folding the
@@ -59,7 +62,14 @@ export function wordsOfRun(run: string): string[] {
 
 /** Whether a UTF-16 code unit of lower-cased text belongs to a run wordsOfLowerCase splits into words (ROUGH_WORDS). */
 export function isRunCode(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code >= 0x80;
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+  return !isWordSeparatorCode(code);
+}
+
+/** The punctuation beyond ASCII that ends a run like ASCII punctuation (see ROUGH_WORDS). */
+function isWordSeparatorCode(code: number): boolean {
+  if (code < 0x2000) return code === 0xa0 || code === 0xa9 || code === 0xab || code === 0xae || code === 0xb7 || code === 0xbb;
+  return code <= 0x206f;
 }
 
 function isAsciiRun(run: string): boolean {
