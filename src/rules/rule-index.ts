@@ -230,10 +230,14 @@ export class RuleIndex<T> {
     scan.scan(text);
     let evaluated = 0;
     let decidedByLookup = this.always.length;
+    // Each rule is marked at most once (the postings' through `met`), so the marks can be counted as they are made.
+    let matches = this.always.length;
     for (const position of this.always) bits[position >>> 5]! |= 1 << (position & 31);
     for (const position of this.plain) {
       evaluated++;
-      if (this.trees[position]!.holds(scan, text)) bits[position >>> 5]! |= 1 << (position & 31);
+      if (!this.trees[position]!.holds(scan, text)) continue;
+      bits[position >>> 5]! |= 1 << (position & 31);
+      matches++;
     }
     // A key counts only where it is found in one of its fields: `title:rust` is not keyed by a "rust" in the content.
     const found = scan.found();
@@ -252,6 +256,7 @@ export class RuleIndex<T> {
           if (!this.trees[position]!.holds(scan, text)) continue;
         }
         bits[position >>> 5]! |= 1 << (position & 31);
+        matches++;
       }
     }
     // A rule of exclusions whose key was found has been evaluated; the others surely match.
@@ -259,8 +264,9 @@ export class RuleIndex<T> {
       if (met.has(position)) continue;
       decidedByLookup++;
       bits[position >>> 5]! |= 1 << (position & 31);
+      matches++;
     }
-    return { matched: this.valuesOf(bits), evaluated, decidedByLookup };
+    return { matched: this.valuesOf(bits, matches), evaluated, decidedByLookup };
   }
 
   private readablePostings(): readonly Int32Array[] {
@@ -278,13 +284,15 @@ export class RuleIndex<T> {
     return this.matchedBits;
   }
 
-  private valuesOf(bits: Uint32Array): T[] {
-    const values: T[] = [];
+  /** The values of the `count` rules marked in `bits`, in order (an array made at its size: it is most of what routing allocates). */
+  private valuesOf(bits: Uint32Array, count: number): T[] {
+    const values = new Array<T>(count);
+    let next = 0;
     for (let word = 0; word < bits.length; word++) {
       let set = bits[word]!;
       while (set !== 0) {
         const bit = 31 - Math.clz32(set & -set);
-        values.push(this.values[(word << 5) + bit]!);
+        values[next++] = this.values[(word << 5) + bit]!;
         set &= set - 1;
       }
     }
