@@ -31,13 +31,15 @@ export function splitWords(folded: string): string[] {
 }
 
 /**
- * Runs of ASCII letters and digits and of anything beyond ASCII but the common punctuation (no-break space, « » · © ®
- * and U+2000-U+206F: dashes, curly quotes, ellipses, spaces), in lower-cased text. ASCII punctuation and spaces, and
- * those, end a word before and after folding alike (none folds to a letter or digit, or joins a neighbour), so each
- * run folds and splits on its own, and the usual English text (don’t, “quoted”, a — b) is ASCII runs only.
- * isRunCode says the same of one code unit.
+ * Runs of ASCII letters and digits and of anything beyond ASCII but the common punctuation and symbols (no-break
+ * space, « » · © ® × ÷, U+2000-U+206F: dashes, curly quotes, ellipses, spaces; arrows ← to ↙, technical symbols,
+ * box drawing, shapes, symbols and dingbats up to U+2775), in lower-cased text. ASCII punctuation and spaces, and
+ * those, end a word before and after folding alike (none folds to a letter, digit or mark, or joins a neighbour),
+ * so each run folds and splits on its own, and the usual English text (don’t, “quoted”, a — b, a → b) is ASCII
+ * runs only. isRunCode says the same of one code unit.
  */
-export const ROUGH_WORDS = /[a-z0-9\u0080-\u009f\u00a1-\u00a8\u00aa\u00ac\u00ad\u00af-\u00b6\u00b8-\u00ba\u00bc-\u1fff\u2070-\uffff]+/g;
+export const ROUGH_WORDS =
+  /[a-z0-9\u0080-\u009f\u00a1-\u00a8\u00aa\u00ac\u00ad\u00af-\u00b6\u00b8-\u00ba\u00bc-\u00d6\u00d8-\u00f6\u00f8-\u1fff\u2070-\u218f\u219a-\u22ff\u2400-\u24ff\u2776-\uffff]+/g;
 
 /**
  * `splitWords(foldForMatching(text))` of a text given lower-cased (`text.toLowerCase()`), without folding the
@@ -66,10 +68,10 @@ export function isRunCode(code: number): boolean {
   return !isWordSeparatorCode(code);
 }
 
-/** The punctuation beyond ASCII that ends a run like ASCII punctuation (see ROUGH_WORDS). */
+/** The punctuation and symbols beyond ASCII that end a run like ASCII punctuation (see ROUGH_WORDS). */
 function isWordSeparatorCode(code: number): boolean {
-  if (code < 0x2000) return code === 0xa0 || code === 0xa9 || code === 0xab || code === 0xae || code === 0xb7 || code === 0xbb;
-  return code <= 0x206f;
+  if (code < 0x2000) return code === 0xa0 || code === 0xa9 || code === 0xab || code === 0xae || code === 0xb7 || code === 0xbb || code === 0xd7 || code === 0xf7;
+  return code <= 0x206f || (code >= 0x2190 && code <= 0x2199) || (code >= 0x2300 && code <= 0x23ff) || (code >= 0x2500 && code <= 0x2775);
 }
 
 function isAsciiRun(run: string): boolean {
