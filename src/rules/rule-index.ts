@@ -154,8 +154,13 @@ export interface IndexDecision<T> {
   readonly decidedByLookup: number;
 }
 
-/** A posting: a rule's position and the fields its key counts in, as one number (position << 7 | field bits). */
+/**
+ * A posting: a rule's position, whether the rule is decided by its lookup alone (exact), and the fields its key
+ * counts in, as one number: position << 8 | exact << 7 | field bits.
+ */
 const FIELD_BITS = 7;
+const EXACT_BIT = 1 << FIELD_BITS;
+const POSITION_SHIFT = FIELD_BITS + 1;
 const NO_POSTINGS = new Int32Array(0);
 
 export class RuleIndex<T> {
@@ -172,8 +177,6 @@ export class RuleIndex<T> {
   private readonly always: number[] = [];
   /** Rules of exclusions: they match every item in which none of their keys is found. */
   private readonly unless: number[] = [];
-  /** Rules that match exactly the items holding one of their keys in its fields (`kafka OR kube*`): never evaluated. */
-  private exact: Uint8Array = new Uint8Array(16);
   /** The rules met by the item being decided. */
   private readonly met = new GenerationStamps();
   /** The rules matching the item being decided, one bit each: read in order, they need no sorting. */
@@ -190,7 +193,7 @@ export class RuleIndex<T> {
 
   add(value: T, rule: CompiledRule): void {
     const position = this.values.length;
-    if (position >= 2 ** (31 - FIELD_BITS)) throw new RangeError('a rule index holds at most 16,777,216 rules');
+    if (position >= 2 ** (31 - POSITION_SHIFT)) throw new RangeError('a rule index holds at most 8,388,608 rules');
     this.values.push(value);
     this.trees.push(rule.tree === null ? null : ScanRule.of(rule.tree, this.scan));
     if (rule.tree === null) {
@@ -204,14 +207,12 @@ export class RuleIndex<T> {
       return;
     }
     if (excluded !== null) this.unless.push(position);
-    if (required !== null && isExact(rule.tree)) {
-      if (this.exact.length <= position) this.exact = grown(this.exact, position);
-      this.exact[position] = 1;
-    }
+    // Rules that match exactly the items holding one of their keys in its fields (`kafka OR kube*`) are never evaluated.
+    const exact = required !== null && isExact(rule.tree) ? EXACT_BIT : 0;
     for (const key of required ?? excluded ?? []) {
       const id = key.kind === 'word' ? this.scan.wordKey(key.word, key.fields) : this.scan.prefixKey(key.prefix, key.fields);
       while (this.growingPostings.length <= id) this.growingPostings.push([]);
-      this.growingPostings[id]!.push((position << FIELD_BITS) | fieldMask(key.fields));
+      this.growingPostings[id]!.push((position << POSITION_SHIFT) | exact | fieldMask(key.fields));
     }
     this.postingsStale = true;
   }
@@ -248,9 +249,9 @@ export class RuleIndex<T> {
       for (let at = 0; at < list.length; at++) {
         const posting = list[at]!;
         if ((posting & fields) === 0) continue;
-        const position = posting >>> FIELD_BITS;
+        const position = posting >>> POSITION_SHIFT;
         if (!met.mark(position)) continue;
-        if (this.exact[position] === 1) decidedByLookup++;
+        if ((posting & EXACT_BIT) !== 0) decidedByLookup++;
         else {
           evaluated++;
           if (!this.trees[position]!.holds(scan, text)) continue;
@@ -316,10 +317,4 @@ function isExact(node: RuleNode): boolean {
     case 'not':
       return false;
   }
-}
-
-function grown(flags: Uint8Array, position: number): Uint8Array {
-  const larger = new Uint8Array(Math.max(16, (position + 1) * 2));
-  larger.set(flags);
-  return larger;
 }
