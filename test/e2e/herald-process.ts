@@ -40,7 +40,7 @@ export interface HeraldProcess {
   readonly cwd: string;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the first line (stdout or stderr) matching, after `since` characters of that stream. */
+  /** Resolves with the first line so far or to come (stdout, stderr, or the one `stream` named) that matches `pattern`. */
   waitForLine(pattern: RegExp, options?: { timeoutMs?: number; stream?: 'stdout' | 'stderr' }): Promise<string>;
   /** SIGTERM, then wait for a clean exit; resolves with the exit code. */
   stop(): Promise<number | null>;
