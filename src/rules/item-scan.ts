@@ -39,6 +39,15 @@ export function trigramsOf(literal: string): Int32Array {
   return Int32Array.from(new Set(trigrams));
 }
 
+/** For each ASCII code unit: itself lowered if it is a letter or digit, else 0. */
+const ASCII_RUN_CODE = Uint16Array.from({ length: 128 }, (_, code) => (isRunCode(lowered(code)) ? lowered(code) : 0));
+
+/** A code unit as written, lowered if it is an ASCII capital, when it belongs to a run (isRunCode); else 0. */
+function runCodeOf(code: number): number {
+  if (code < 0x80) return ASCII_RUN_CODE[code]!;
+  return isRunCode(code) ? code : 0;
+}
+
 function symbolOf(code: number): number {
   return code < 128 ? TRIGRAM_SYMBOL[code]! : 0;
 }
@@ -196,8 +205,8 @@ export class ItemScan {
     const length = text.length;
     let at = 0;
     while (at < length) {
-      let code = lowered(text.charCodeAt(at));
-      if (!isRunCode(code)) {
+      let code = runCodeOf(text.charCodeAt(at));
+      if (code === 0) {
         at++;
         continue;
       }
@@ -208,7 +217,7 @@ export class ItemScan {
         if (code > 0x7f) ascii = false;
         hash = hashStep(hash, code);
         at++;
-      } while (at < length && isRunCode((code = lowered(text.charCodeAt(at)))));
+      } while (at < length && (code = runCodeOf(text.charCodeAt(at))) !== 0);
       if (ascii) {
         this.word(text, start, at, hash, bit);
         if (trigrams && at - start >= 3) this.markTrigrams(text, start, at);
@@ -235,10 +244,14 @@ export class ItemScan {
   /** Notes the trigrams of a run of ASCII letters and digits, `text.slice(start, end)`. */
   private markTrigrams(text: string, start: number, end: number): void {
     const bits = this.trigramBits;
-    let trigram = TRIGRAM_SYMBOL[text.charCodeAt(start)]! * 37 + TRIGRAM_SYMBOL[text.charCodeAt(start + 1)]!;
+    let first = TRIGRAM_SYMBOL[text.charCodeAt(start)]!;
+    let second = TRIGRAM_SYMBOL[text.charCodeAt(start + 1)]!;
     for (let at = start + 2; at < end; at++) {
-      trigram = (trigram % (37 * 37)) * 37 + TRIGRAM_SYMBOL[text.charCodeAt(at)]!;
+      const third = TRIGRAM_SYMBOL[text.charCodeAt(at)]!;
+      const trigram = (first * 37 + second) * 37 + third;
       bits[trigram >>> 5] = bits[trigram >>> 5]! | (1 << (trigram & 31));
+      first = second;
+      second = third;
     }
   }
 

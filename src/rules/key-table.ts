@@ -28,13 +28,18 @@ function equalsLowered(key: string, text: string, start: number): boolean {
   return true;
 }
 
+/** Slots per key at least: a table at most half full ends most lookups of words that are no key at their first slots. */
+const SLOTS_PER_KEY = 2;
+
 export class KeyTable {
   private readonly keys: string[] = [];
   private readonly values: number[] = [];
-  /** 1 + the index into keys, or 0 for an empty slot. */
-  private slots = new Int32Array(64);
-  /** Each slot's key's hash: most pieces looked up are no key, and a different hash says so without a comparison. */
-  private slotHashes = new Int32Array(64);
+  /**
+   * Two numbers per slot, side by side so a probe reads one place: 1 + the index into keys (0 for an empty slot),
+   * and that key's hash (most pieces looked up are no key, and a different hash says so without a comparison).
+   */
+  private slots = new Int32Array(2 * 64);
+  private mask = 63;
 
   get size(): number {
     return this.keys.length;
@@ -47,19 +52,15 @@ export class KeyTable {
 
   /** Sets `key`'s value (adding the key if it is new). */
   set(key: string, value: number): void {
-    const hash = hashOf(key);
-    for (let slot = hash & (this.slots.length - 1); ; slot = (slot + 1) & (this.slots.length - 1)) {
-      const entry = this.slots[slot]!;
-      if (entry === 0) break;
-      if (this.keys[entry - 1] === key) {
-        this.values[entry - 1] = value;
-        return;
-      }
+    const found = this.get(key);
+    if (found !== -1) {
+      this.values[this.keys.indexOf(key)] = value;
+      return;
     }
     this.keys.push(key);
     this.values.push(value);
-    if (this.keys.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    else this.place(this.keys.length, hash);
+    if (this.keys.length * SLOTS_PER_KEY > this.mask + 1) this.rehash((this.mask + 1) * 2);
+    else this.place(this.keys.length, hashOf(key));
   }
 
   /**
@@ -69,27 +70,28 @@ export class KeyTable {
    */
   find(text: string, start: number, end: number, hash: number): number {
     const length = end - start;
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = this.mask;
+    const wanted = hash | 0;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot]!;
+      const entry = slots[2 * slot]!;
       if (entry === 0) return -1;
-      if (this.slotHashes[slot] !== (hash | 0)) continue;
+      if (slots[2 * slot + 1] !== wanted) continue;
       const key = this.keys[entry - 1]!;
       if (key.length === length && equalsLowered(key, text, start)) return this.values[entry - 1]!;
     }
   }
 
   private place(entry: number, hash: number): void {
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry;
-    this.slotHashes[slot] = hash;
+    let slot = hash & this.mask;
+    while (this.slots[2 * slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[2 * slot] = entry;
+    this.slots[2 * slot + 1] = hash;
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size);
-    this.slotHashes = new Int32Array(size);
+    this.slots = new Int32Array(2 * size);
+    this.mask = size - 1;
     for (const [index, key] of this.keys.entries()) this.place(index + 1, hashOf(key));
   }
 }
