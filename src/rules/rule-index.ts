@@ -30,17 +30,30 @@ export type IndexKey =
   | { readonly kind: 'word'; readonly word: string; readonly fields: readonly FieldName[] }
   | { readonly kind: 'prefix'; readonly prefix: string; readonly fields: readonly FieldName[] };
 
-/** Rules are compiled once and indexed often (every routing of a feed's items): their keys are kept. */
-const keysOfRule = new WeakMap<CompiledRule, readonly IndexKey[] | null>();
+/** How the index holds a rule: the keys one of which it needs, or else those whose absence makes it true, and whether its lookup decides it. */
+interface IndexPlan {
+  readonly required: readonly IndexKey[] | null;
+  readonly excluded: readonly IndexKey[] | null;
+  readonly exact: boolean;
+}
+
+/** Rules are compiled once and indexed often (whenever a channel's rules change): their plans are kept. */
+const planOfRule = new WeakMap<CompiledRule, IndexPlan>();
+
+function planOf(rule: CompiledRule): IndexPlan {
+  let plan = planOfRule.get(rule);
+  if (plan === undefined) {
+    const required = rule.tree === null ? null : keysOfNode(rule.tree, 'present');
+    const excluded = rule.tree === null || required !== null ? null : keysOfNode(rule.tree, 'absent');
+    plan = { required, excluded, exact: rule.tree !== null && required !== null && isExact(rule.tree) };
+    planOfRule.set(rule, plan);
+  }
+  return plan;
+}
 
 /** The keys an item must contain one of for `rule` to match it; null when it has none (the plain path). */
 export function requiredKeys(rule: CompiledRule): readonly IndexKey[] | null {
-  let keys = keysOfRule.get(rule);
-  if (keys === undefined) {
-    keys = rule.tree === null ? null : keysOfNode(rule.tree, 'present');
-    keysOfRule.set(rule, keys);
-  }
-  return keys;
+  return planOf(rule).required;
 }
 
 /** Keys such that a rule surely matches an item holding none of them; null when there are none. */
@@ -200,15 +213,14 @@ export class RuleIndex<T> {
       this.always.push(position);
       return;
     }
-    const required = requiredKeys(rule);
-    const excluded = required === null ? exclusionKeys(rule) : null;
+    const { required, excluded, exact: decidedByLookup } = planOf(rule);
     if (required === null && excluded === null) {
       this.plain.push(position);
       return;
     }
     if (excluded !== null) this.unless.push(position);
     // Rules that match exactly the items holding one of their keys in its fields (`kafka OR kube*`) are never evaluated.
-    const exact = required !== null && isExact(rule.tree) ? EXACT_BIT : 0;
+    const exact = decidedByLookup ? EXACT_BIT : 0;
     for (const key of required ?? excluded ?? []) {
       const id = key.kind === 'word' ? this.scan.wordKey(key.word, key.fields) : this.scan.prefixKey(key.prefix, key.fields);
       while (this.growingPostings.length <= id) this.growingPostings.push([]);
