@@ -208,12 +208,13 @@ export class RuleIndex<T> {
     const position = this.values.length;
     if (position >= 2 ** (31 - POSITION_SHIFT)) throw new RangeError('a rule index holds at most 8,388,608 rules');
     this.values.push(value);
-    this.trees.push(rule.tree === null ? null : ScanRule.of(rule.tree, this.scan));
+    const { required, excluded, exact: decidedByLookup } = planOf(rule);
+    // A rule its lookup decides is never evaluated: it needs no tree.
+    this.trees.push(rule.tree === null || decidedByLookup ? null : ScanRule.of(rule.tree, this.scan));
     if (rule.tree === null) {
       this.always.push(position);
       return;
     }
-    const { required, excluded, exact: decidedByLookup } = planOf(rule);
     if (required === null && excluded === null) {
       this.plain.push(position);
       return;

@@ -69,25 +69,28 @@ export class ScanRule {
     const fields = fieldsOfTerm(term.field);
     const bits = fieldMask(fields);
     const { matcher } = term;
-    const text = (): ScanRule => new ScanRule(TEXT, -1, bits, NO_KEYS, NO_CHILDREN, term, NO_LITERALS);
     switch (matcher.kind) {
       case 'word':
         return new ScanRule(KEY, scan.wordKey(matcher.word, fields), bits, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
       case 'prefix':
         return new ScanRule(KEY, scan.prefixKey(matcher.prefix, fields), bits, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
       case 'phrase': {
-        if (matcher.words.length === 0) return text();
+        if (matcher.words.length === 0) return ScanRule.text(term, bits);
         const keys = Int32Array.from(matcher.words, (word) => scan.wordKey(word, fields));
         return new ScanRule(SEQUENCE, -1, bits, keys, NO_CHILDREN, null, NO_LITERALS);
       }
       case 'literal':
-        return text();
+        return ScanRule.text(term, bits);
       case 'regex': {
-        if (matcher.literals === null) return text();
+        if (matcher.literals === null) return ScanRule.text(term, bits);
         scan.watchTrigrams(fields);
         return new ScanRule(REGEX, -1, bits, NO_KEYS, NO_CHILDREN, term, matcher.literals.map((list) => list.map(trigramsOf)));
       }
     }
+  }
+
+  private static text(term: TermNode, fields: number): ScanRule {
+    return new ScanRule(TEXT, -1, fields, NO_KEYS, NO_CHILDREN, term, NO_LITERALS);
   }
 
   /** Whether the rule holds for the item `scan` last read, whose text is `text`. */
