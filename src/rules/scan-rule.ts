@@ -23,6 +23,9 @@ const OR = 5;
 const NOT = 6;
 /** NOT of a KEY, the commonest exclusion (`-sponsored`), in one node. */
 const ABSENT = 7;
+/** The KEY and ABSENT children of an AND (ALL) or an OR (ANY), in one node: `kafka -sponsored -title:jobs`. */
+const ALL = 8;
+const ANY = 9;
 
 const NO_KEYS = new Int32Array(0);
 const NO_CHILDREN: readonly ScanRule[] = [];
@@ -35,7 +38,7 @@ export class ScanRule {
     readonly key: number,
     /** The fields a KEY, SEQUENCE or REGEX looks in, as bits. */
     readonly fields: number,
-    /** SEQUENCE: the keys of a phrase's words, in order. */
+    /** SEQUENCE: the keys of a phrase's words, in order. ALL, ANY: key, fields, 1 if it must be found (0: absent), for each. */
     readonly keys: Int32Array,
     /** AND, OR: the children; NOT: the one child. */
     readonly children: readonly ScanRule[],
@@ -59,8 +62,15 @@ export class ScanRule {
       }
       case 'and':
       case 'or': {
+        const kind = node.kind === 'and' ? AND : OR;
         const children = node.children.map((child) => ScanRule.of(child, scan));
-        return new ScanRule(node.kind === 'and' ? AND : OR, -1, 0, NO_KEYS, cheapestFirst(children), null, NO_LITERALS);
+        const lookups = children.filter((child) => child.kind === KEY || child.kind === ABSENT);
+        if (lookups.length < 2) return new ScanRule(kind, -1, 0, NO_KEYS, cheapestFirst(children), null, NO_LITERALS);
+        const keys = Int32Array.from(lookups.flatMap((child) => [child.key, child.fields, child.kind === KEY ? 1 : 0]));
+        const grouped = new ScanRule(kind === AND ? ALL : ANY, -1, 0, keys, NO_CHILDREN, null, NO_LITERALS);
+        const others = children.filter((child) => !lookups.includes(child));
+        if (others.length === 0) return grouped;
+        return new ScanRule(kind, -1, 0, NO_KEYS, cheapestFirst([grouped, ...others]), null, NO_LITERALS);
       }
     }
   }
@@ -100,6 +110,20 @@ export class ScanRule {
         return (scan.fieldsOf(this.key) & this.fields) !== 0;
       case ABSENT:
         return (scan.fieldsOf(this.key) & this.fields) === 0;
+      case ALL: {
+        const keys = this.keys;
+        for (let at = 0; at < keys.length; at += 3) {
+          if (((scan.fieldsOf(keys[at]!) & keys[at + 1]!) !== 0 ? 1 : 0) !== keys[at + 2]) return false;
+        }
+        return true;
+      }
+      case ANY: {
+        const keys = this.keys;
+        for (let at = 0; at < keys.length; at += 3) {
+          if (((scan.fieldsOf(keys[at]!) & keys[at + 1]!) !== 0 ? 1 : 0) === keys[at + 2]) return true;
+        }
+        return false;
+      }
       case SEQUENCE:
         return scan.hasSequence(this.keys, this.fields);
       case TEXT:
@@ -136,6 +160,8 @@ export class ScanRule {
     switch (this.kind) {
       case KEY:
       case ABSENT:
+      case ALL:
+      case ANY:
         return 0;
       case SEQUENCE:
         return 1;
