@@ -5,17 +5,15 @@
  */
 import { expect } from 'vitest';
 import { makeAtom } from '../emulators/feed-documents.ts';
-import type { TestItem } from '../emulators/feed-documents.ts';
-import { startFeedServer } from '../emulators/feed-server.ts';
 import { startSlackEmulator } from '../emulators/slack/server.ts';
 import type { PostedMessage, SlackEmulator, SlashCommandResult } from '../emulators/slack/server.ts';
 import type { SignatureMode } from '../emulators/slack/types.ts';
-import { waitUntil } from '../support/wait-until.ts';
-import { makeWorkDirectory, startHeraldProcess } from './herald-process.ts';
+import { startHeraldProcess } from './herald-process.ts';
 import type { HeraldProcess } from './herald-process.ts';
+import { startHeraldStory } from './herald-story.ts';
+import type { NewItem, StoryFeed } from './herald-story.ts';
 
 export type Mode = 'socket' | 'http';
-export type NewItem = Omit<TestItem, 'pubDate' | 'link'> & { guid: string };
 
 export const ADMIN = 'U0ADMIN';
 export const MEMBER = 'U0MEMBER';
@@ -27,16 +25,6 @@ const BASELINE: readonly NewItem[] = [
   { guid: 'old-1', title: 'Rust 1.90 released', categories: ['rust'] },
   { guid: 'old-2', title: 'Gardening', categories: ['garden'] },
 ];
-
-export interface StoryFeed {
-  readonly url: string;
-  /** Puts items on top of the feed, dated now and linked to https://example.org/posts/<guid>. */
-  publish(...items: NewItem[]): void;
-  /** Every request for the feed so far. */
-  fetches(): number;
-  /** Resolves once Herald has fetched the feed `count` more times. */
-  waitForPolls(count: number): Promise<void>;
-}
 
 export interface StoryChannel {
   readonly id: string;
@@ -75,52 +63,25 @@ export async function answerOf(result: SlashCommandResult, responses = 0): Promi
 }
 
 export async function startSlackStory(mode: Mode): Promise<SlackStory> {
-  const feeds = await startFeedServer();
   const slack = await startSlackEmulator();
   slack.addUser({ id: ADMIN, name: 'ada', isAdmin: true });
   slack.addUser({ id: MEMBER, name: 'mel' });
   slack.addUser({ id: LISTED_MEMBER, name: 'lin' });
-  const work = makeWorkDirectory({ 'herald.yaml': `slack:\n  admins: [${LISTED_MEMBER}]\n` });
-  const release = async () => {
-    await slack.close();
-    await feeds.close();
-    work.remove();
-  };
-  const start = () => startHerald(mode, slack, work.cwd);
-  let running: Awaited<ReturnType<typeof start>>;
-  try {
-    running = await start();
-  } catch (error) {
-    await release();
-    throw error;
-  }
-  let taken = 0;
+  const base = await startHeraldStory({
+    look: { render: makeAtom, title: 'Example & Friends <Releases>', site: 'https://example.org/', baseline: BASELINE },
+    files: { 'herald.yaml': `slack:\n  admins: [${LISTED_MEMBER}]\n` },
+    start: (cwd) => startHerald(mode, slack, cwd),
+    closePlatform: () => slack.close(),
+  });
 
   const story: SlackStory = {
     slack,
     get herald() {
-      return running.herald;
+      return base.running.herald;
     },
-    freshFeed() {
-      const path = `/feeds/${++taken}.xml`;
-      const items: TestItem[] = [];
-      const feed: StoryFeed = {
-        url: feeds.url(path),
-        publish(...added) {
-          for (const item of added) items.unshift({ ...item, link: `https://example.org/posts/${item.guid}`, pubDate: new Date() });
-          feeds.setFeed(path, makeAtom(items, { title: 'Example & Friends <Releases>', link: 'https://example.org/' }));
-        },
-        fetches: () => feeds.requestsTo(path),
-        async waitForPolls(count) {
-          const target = feed.fetches() + count;
-          await waitUntil(() => feed.fetches() >= target, `${count} more polls of ${path}`);
-        },
-      };
-      feed.publish(...BASELINE);
-      return feed;
-    },
+    freshFeed: () => base.freshFeed(),
     freshChannel({ isPrivate = false, botIsMember = true } = {}) {
-      const number = ++taken;
+      const number = base.take();
       const id = `${isPrivate ? 'G' : 'C'}0STORY${number}`;
       const name = `story-${number}`;
       slack.addChannel({ id, name, isPrivate, botIsMember });
@@ -133,7 +94,7 @@ export async function startSlackStory(mode: Mode): Promise<SlackStory> {
       };
     },
     command(channel, text, { user = ADMIN, signature } = {}) {
-      return slack.runSlashCommand({ mode, url: running.eventsUrl, command: '/feed', text, channelId: channel.id, userId: user, signature });
+      return slack.runSlashCommand({ mode, url: base.running.eventsUrl, command: '/feed', text, channelId: channel.id, userId: user, signature });
     },
     async subscribe(channel, feed, rule, { from = channel } = {}) {
       const answer = await answerOf(await story.command(from, `add <${feed.url}> ${channel.link} ${rule}`), 1);
@@ -145,24 +106,9 @@ export async function startSlackStory(mode: Mode): Promise<SlackStory> {
       await story.subscribe(channel, feed, rule, { from });
       return { channel, feed };
     },
-    linesFromNow() {
-      const { herald } = running;
-      const from = { stdout: herald.stdout().length, stderr: herald.stderr().length };
-      const printed = () => `${herald.stdout().slice(from.stdout)}\n${herald.stderr().slice(from.stderr)}`;
-      return (pattern) =>
-        waitUntil(() => printed().split('\n').find((line) => pattern.test(line)), `Herald to print a line matching ${pattern}`, 20_000).catch((error: unknown) => {
-          throw new Error(`${String(error)}\n--- printed since\n${printed()}`);
-        });
-    },
-    async restart(whileDown) {
-      await running.herald.stop();
-      whileDown();
-      running = await start();
-    },
-    async close() {
-      await running.herald.stop();
-      await release();
-    },
+    linesFromNow: () => base.linesFromNow(),
+    restart: (whileDown) => base.restart(whileDown),
+    close: () => base.close(),
   };
   return story;
 }

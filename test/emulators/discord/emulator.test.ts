@@ -29,6 +29,7 @@ const CATEGORY = '900000000000000014';
 const BULK = '900000000000000015';
 const SECRET = '900000000000000016';
 const OTHER_GUILD = '900000000000000002';
+const THIRD_GUILD = '900000000000000003';
 
 const feedCommand = new SlashCommandBuilder()
   .setName('feed')
@@ -327,6 +328,17 @@ describe('Discord emulator with the real discord.js client', () => {
     expect(await left).toBe(OTHER_GUILD);
     const error = await rest.post(Routes.channelMessages('900000000000000021'), { body: { content: 'x' } }).catch((e: unknown) => e);
     expect(apiError(error)).toEqual({ status: 403, code: 50001 });
+  });
+
+  it('announces a channel made after login in a guild it is in, as Discord does, with CHANNEL_CREATE', async () => {
+    const joined = new Promise<void>((resolve) => client.once(Events.GuildCreate, () => resolve()));
+    emulator.addGuild({ id: THIRD_GUILD, name: 'Third', channels: [{ id: '900000000000000031', name: 'first' }] });
+    await joined;
+    const created = new Promise<string>((resolve) => client.once(Events.ChannelCreate, (channel) => resolve(channel.id)));
+    emulator.addGuild({ id: THIRD_GUILD, name: 'Third', channels: [{ id: '900000000000000031', name: 'first' }, { id: '900000000000000032', name: 'later' }] });
+    expect(await created).toBe('900000000000000032');
+    const guild = client.guilds.cache.get(THIRD_GUILD);
+    expect(guild?.channels.cache.map((channel) => channel.name).sort()).toEqual(['first', 'later']);
   });
 
   it('requires the bot token and sends rate-limit headers', async () => {

@@ -203,8 +203,17 @@ export async function startDiscordEmulator(options: EmulatorOptions = {}): Promi
     applicationId: state.applicationId,
     botUserId: state.botUserId,
     addGuild(input) {
+      const before = state.guilds.get(input.id);
+      const known = before?.member === true ? new Set(before.channelIds) : undefined;
       const guild = state.addGuild(input);
-      gateway.dispatchToGuild(guild.id, 'GUILD_CREATE', guildCreateObject(state, guild), INTENTS.GUILDS);
+      if (known === undefined) {
+        gateway.dispatchToGuild(guild.id, 'GUILD_CREATE', guildCreateObject(state, guild), INTENTS.GUILDS);
+        return;
+      }
+      // Discord announces a guild once, when the bot joins; a channel made in it later arrives as CHANNEL_CREATE.
+      for (const channel of state.liveChannels(guild.id).filter((candidate) => !known.has(candidate.id))) {
+        gateway.dispatchToGuild(guild.id, 'CHANNEL_CREATE', channelObject(state, channel), INTENTS.GUILDS);
+      }
     },
     removeGuild(guildId) {
       const guild = state.guilds.get(guildId);

@@ -158,6 +158,10 @@ export interface DiscordEmulator {
   readonly token: string;
   readonly applicationId: string;
   readonly botUserId: string;
+  /**
+   * The bot joins a guild (GUILD_CREATE is dispatched), or, for a guild it is in, the channels not in it yet are made
+   * (CHANNEL_CREATE for each); channels already there keep their state.
+   */
   addGuild(guild: GuildInput): void;
   /** The bot is removed from a guild: GUILD_DELETE is dispatched and its channels answer 403/50001. */
   removeGuild(guildId: string): void;
