@@ -66,7 +66,8 @@ export class ScanRule {
         const children = node.children.map((child) => ScanRule.of(child, scan));
         const lookups = children.filter((child) => child.kind === KEY || child.kind === ABSENT);
         if (lookups.length < 2) return new ScanRule(kind, -1, 0, NO_KEYS, cheapestFirst(children), null, NO_LITERALS);
-        const keys = Int32Array.from(lookups.flatMap((child) => [child.key, child.fields, child.kind === KEY ? 1 : 0]));
+        const keys = new Int32Array(3 * lookups.length);
+        for (const [index, child] of lookups.entries()) keys.set([child.key, child.fields, child.kind === KEY ? 1 : 0], 3 * index);
         const grouped = new ScanRule(kind === AND ? ALL : ANY, -1, 0, keys, NO_CHILDREN, null, NO_LITERALS);
         const others = children.filter((child) => !lookups.includes(child));
         if (others.length === 0) return grouped;
@@ -86,7 +87,8 @@ export class ScanRule {
         return new ScanRule(KEY, scan.prefixKey(matcher.prefix, fields), bits, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
       case 'phrase': {
         if (matcher.words.length === 0) return ScanRule.text(term, bits);
-        const keys = Int32Array.from(matcher.words, (word) => scan.wordKey(word, fields));
+        const keys = new Int32Array(matcher.words.length);
+        for (const [index, word] of matcher.words.entries()) keys[index] = scan.wordKey(word, fields);
         return new ScanRule(SEQUENCE, -1, bits, keys, NO_CHILDREN, null, NO_LITERALS);
       }
       case 'literal':
