@@ -113,6 +113,9 @@ describe('parseRule', () => {
     ['ku*be', 2, 'Wildcard inside a word', '* works only at the end of a word, like kube*; to search for a *, put the text in quotes'],
     ['kube**', 4, 'Wildcard inside a word', '* works only at the end of a word, like kube*; to search for a *, put the text in quotes'],
     ['\u0301', 0, 'Nothing to search for', 'use letters, digits or symbols in the term'],
+    ['kafka\u0000', 5, 'Control character U+0000', 'remove it: a rule holds only text you can see'],
+    ['rust -\u001bjobs', 6, 'Control character U+001B', 'remove it: a rule holds only text you can see'],
+    ['"a\u0085b"', 2, 'Control character U+0085', 'remove it: a rule holds only text you can see'],
   ])('refuses %j at position %i: %s', (source, position, problem, hint) => {
     const error = catchRuleError(() => parseRule(source));
     expect(error.position).toBe(position);

@@ -18,6 +18,9 @@ import { buildRegexTerm } from './regex-term.ts';
 import { RuleSyntaxError } from './rule-syntax-error.ts';
 
 export const MAX_RULE_LENGTH = 1000;
+
+/** C0 and C1 controls and DEL, but for the tab, line breaks and form feeds that are white space. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/;
 /** Parentheses and negations inside one another; real rules need a handful. */
 export const MAX_NESTING = 24;
 
@@ -38,6 +41,12 @@ const LEVELS: Readonly<Record<Precedence, readonly ['and' | 'or', 'and' | 'or']>
 export function parseRule(source: string, precedence: Precedence = 'search'): RuleNode | null {
   if (source.length > MAX_RULE_LENGTH) {
     throw new RuleSyntaxError(`Rule too long (${source.length} characters)`, MAX_RULE_LENGTH, `keep rules to ${MAX_RULE_LENGTH} characters or fewer`, source);
+  }
+  // Invisible in chat, refused by PostgreSQL's text (NUL), and never what anyone meant to search for.
+  const control = CONTROL_CHARACTER.exec(source);
+  if (control !== null) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new RuleSyntaxError(`Control character ${code}`, control.index, 'remove it: a rule holds only text you can see', source);
   }
   const tokens = lexRule(source);
   if (tokens.length === 0) return null;

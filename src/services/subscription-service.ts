@@ -419,6 +419,11 @@ export function rulePrecedenceWarning(rule: string): string | undefined {
 /** Accepts what people paste: surrounding <> or spaces, and a missing scheme (https is assumed). */
 export function normaliseFeedUrl(input: string, allowPrivate: boolean): string {
   let text = input.trim().replace(/^<(.*)>$/s, '$1').trim();
+  if (/^[@#]/.test(text)) {
+    throw new HeraldError('invalid-url', `A mention or channel given as a feed URL: ${JSON.stringify(text)}`, {
+      userMessage: `${text} is a mention or a channel, not a web address. Give the feed's URL, such as https://example.com/feed.xml`,
+    });
+  }
   if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) text = `https://${text}`;
   return checkUrlSyntax(text, { allowPrivate }).toString();
 }
