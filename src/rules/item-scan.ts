@@ -24,6 +24,7 @@ const TRIGRAM_SYMBOL = new Uint8Array(128);
 for (let code = 0x30; code <= 0x39; code++) TRIGRAM_SYMBOL[code] = code - 0x30 + 1;
 for (let code = 0x61; code <= 0x7a; code++) TRIGRAM_SYMBOL[code] = TRIGRAM_SYMBOL[code - 0x20] = code - 0x61 + 11;
 const TRIGRAMS = 37 ** 3;
+const NO_TRIGRAMS = new Uint32Array(0);
 
 /**
  * The trigrams of `literal` (any case) made of three letters or digits standing together: an ASCII text holding the
@@ -48,6 +49,53 @@ function runCodeOf(code: number): number {
   return isRunCode(code) ? code : 0;
 }
 
+/** The trigram of `text`'s three code units from `at` (any case), or -1 when one is no ASCII letter or digit. */
+function trigramAt(text: string, at: number): number {
+  const a = symbolOf(text.charCodeAt(at));
+  const b = symbolOf(text.charCodeAt(at + 1));
+  const c = symbolOf(text.charCodeAt(at + 2));
+  return a === 0 || b === 0 || c === 0 ? -1 : (a * 37 + b) * 37 + c;
+}
+
+/** Whether `text` from `start` begins with `prefix` (lower-case), its ASCII capitals read as small letters. */
+function startsWithLowered(text: string, start: number, prefix: string): boolean {
+  for (let at = 3; at < prefix.length; at++) if (lowered(text.charCodeAt(start + at)) !== prefix.charCodeAt(at)) return false;
+  return true;
+}
+
+/** Whether `bits` holds every one of `trigrams`. */
+function holdsAll(bits: Uint32Array, trigrams: Int32Array): boolean {
+  for (let index = 0; index < trigrams.length; index++) {
+    const trigram = trigrams[index]!;
+    if ((bits[trigram >>> 5]! & (1 << (trigram & 31))) === 0) return false;
+  }
+  return true;
+}
+
+/** Notes in `bits` the trigrams of a whole text. */
+function markTrigramsOf(bits: Uint32Array, text: string): void {
+  let start = 0;
+  for (let at = 0; at <= text.length; at++) {
+    const code = at < text.length ? text.charCodeAt(at) : 0;
+    if (code < 128 && TRIGRAM_SYMBOL[code] !== 0) continue;
+    if (at - start >= 3) markTrigrams(bits, text, start, at);
+    start = at + 1;
+  }
+}
+
+/** Notes in `bits` the trigrams of a run of ASCII letters and digits, `text.slice(start, end)`. */
+function markTrigrams(bits: Uint32Array, text: string, start: number, end: number): void {
+  let first = TRIGRAM_SYMBOL[text.charCodeAt(start)]!;
+  let second = TRIGRAM_SYMBOL[text.charCodeAt(start + 1)]!;
+  for (let at = start + 2; at < end; at++) {
+    const third = TRIGRAM_SYMBOL[text.charCodeAt(at)]!;
+    const trigram = (first * 37 + second) * 37 + third;
+    bits[trigram >>> 5] = bits[trigram >>> 5]! | (1 << (trigram & 31));
+    first = second;
+    second = third;
+  }
+}
+
 function symbolOf(code: number): number {
   return code < 128 ? TRIGRAM_SYMBOL[code]! : 0;
 }
@@ -59,6 +107,19 @@ export class ItemScan {
   /** isPrefixLength[n] is 1 when some prefix key is n code units long. */
   private isPrefixLength = new Uint8Array(1);
   private longestPrefix = 0;
+  /**
+   * Prefixes of three letters or digits or more, by their first three as a trigram: for each, the first entry of a
+   * list (-1: none) of prefixes, their keys, and the next entry. A word is compared only with the prefixes starting as
+   * it does (usually none) instead of each of its beginnings being hashed and looked up; shorter prefixes, and those
+   * beginning beyond ASCII, are looked up that way (`prefixes`, isPrefixLength).
+   */
+  private readonly prefixesByStart = new Int32Array(TRIGRAMS).fill(-1);
+  /** One bit per trigram that starts a prefix: a small table read first, as most words start none. */
+  private readonly prefixStarts = new Uint32Array(Math.ceil(TRIGRAMS / 32));
+  private readonly startedPrefixes: string[] = [];
+  private readonly startedPrefixKeys: number[] = [];
+  private readonly nextStartedPrefix: number[] = [];
+  private readonly prefixIds = new KeyTable();
   /** The fields some key is looked for in, as bits: only they are read. */
   private fieldsToScan = 0;
   /** The fields whose trigrams are noted. */
@@ -78,8 +139,11 @@ export class ItemScan {
   private tokenCount = 0;
   private firstToken = new Int32Array(16);
   private lastToken = new Int32Array(16);
-  /** The trigrams of the last scan's watched fields, one bit each. */
-  private readonly trigramBits = new Uint32Array(Math.ceil(TRIGRAMS / 32));
+  /**
+   * The trigrams of the last scan's watched fields, one bit each, by field (empty for a field not watched): a field's
+   * own, so that `title:/kafka/` is not run on an item whose content alone holds its trigrams.
+   */
+  private readonly trigramBits: Uint32Array[] = FIELD_NAMES.map(() => NO_TRIGRAMS);
 
   get keys(): number {
     return this.keyCount;
@@ -92,7 +156,19 @@ export class ItemScan {
 
   /** The key of a prefix: an item holds it when one of its words starts with it. */
   prefixKey(prefix: string, fields: readonly FieldName[]): number {
-    const key = this.keyIn(this.prefixes, prefix, fields);
+    const known = this.prefixIds.get(prefix);
+    const key = this.keyIn(this.prefixIds, prefix, fields);
+    if (known !== -1) return key;
+    const start = prefix.length >= 3 ? trigramAt(prefix, 0) : -1;
+    if (start !== -1) {
+      this.startedPrefixes.push(prefix);
+      this.startedPrefixKeys.push(key);
+      this.nextStartedPrefix.push(this.prefixesByStart[start]!);
+      this.prefixesByStart[start] = this.startedPrefixes.length - 1;
+      this.prefixStarts[start >>> 5] = this.prefixStarts[start >>> 5]! | (1 << (start & 31));
+      return key;
+    }
+    this.prefixes.set(prefix, key);
     if (prefix.length >= this.isPrefixLength.length) {
       const grown = new Uint8Array(prefix.length + 1);
       grown.set(this.isPrefixLength);
@@ -108,22 +184,23 @@ export class ItemScan {
     const mask = fieldMask(fields);
     this.fieldsToScan |= mask;
     this.trigramFields |= mask;
+    for (let field = 0; field < FIELD_NAMES.length; field++) {
+      if ((mask & (1 << field)) !== 0 && this.trigramBits[field]!.length === 0) this.trigramBits[field] = new Uint32Array(Math.ceil(TRIGRAMS / 32));
+    }
   }
 
   /**
-   * False when no unit of `fields` can hold the literal whose trigramsOf these are: some trigram is in none of the
-   * watched fields. True when one may, or when one of `fields` is not watched. The trigrams are those of each unit's
+   * False when no unit of `fields` can hold the literal whose trigramsOf these are: each of the fields lacks one of
+   * them (a field's units noted together). True when one may, or when one of `fields` is not watched. The trigrams are those of each unit's
    * `plainLowerCase`, what regular expressions' literals are looked for in (`plain` lower-cased has the same ASCII
    * trigrams); scanUnit says how it reads them without making that string.
    */
   mayHoldAll(trigrams: Int32Array, fields: number): boolean {
     if ((fields & this.trigramFields) !== fields) return true;
-    const bits = this.trigramBits;
-    for (let index = 0; index < trigrams.length; index++) {
-      const trigram = trigrams[index]!;
-      if ((bits[trigram >>> 5]! & (1 << (trigram & 31))) === 0) return false;
+    for (let field = 0; field < FIELD_NAMES.length; field++) {
+      if ((fields & (1 << field)) !== 0 && holdsAll(this.trigramBits[field]!, trigrams)) return true;
     }
-    return true;
+    return false;
   }
 
   private keyIn(table: KeyTable, text: string, fields: readonly FieldName[]): number {
@@ -142,7 +219,7 @@ export class ItemScan {
     for (let field = 0; field < FIELD_NAMES.length; field++) {
       const bit = 1 << field;
       if ((this.fieldsToScan & bit) === 0) continue;
-      const trigrams = (this.trigramFields & bit) !== 0;
+      const trigrams = (this.trigramFields & bit) !== 0 ? this.trigramBits[field]! : null;
       for (const unit of text.unitsOf(FIELD_NAMES[field]!)) this.scanUnit(unit.raw, bit, trigrams);
     }
   }
@@ -180,7 +257,7 @@ export class ItemScan {
       this.foundKeys = new Int32Array(this.keyCount * 2);
     }
     this.foundCount = 0;
-    if (this.trigramFields !== 0) this.trigramBits.fill(0);
+    for (const bits of this.trigramBits) bits.fill(0);
     this.tokenCount = 0;
     if (this.firstToken.length < this.keyCount) {
       this.firstToken = new Int32Array(this.keyCount * 2);
@@ -201,7 +278,7 @@ export class ItemScan {
    * whole: runs are split by ASCII characters other than letters and digits, which NFKC leaves apart from both
    * neighbours but for composing one with a combining mark after it, which makes no ASCII letter or digit.
    */
-  private scanUnit(text: string, bit: number, trigrams: boolean): void {
+  private scanUnit(text: string, bit: number, trigrams: Uint32Array | null): void {
     const length = text.length;
     let at = 0;
     while (at < length) {
@@ -220,50 +297,28 @@ export class ItemScan {
       } while (at < length && (code = runCodeOf(text.charCodeAt(at))) !== 0);
       if (ascii) {
         this.word(text, start, at, hash, bit);
-        if (trigrams && at - start >= 3) this.markTrigrams(text, start, at);
+        if (trigrams !== null && at - start >= 3) markTrigrams(trigrams, text, start, at);
       } else {
         const run = text.slice(start, at);
         for (const word of wordsOfRun(run.toLowerCase())) this.word(word, 0, word.length, hashOf(word), bit);
-        if (trigrams) this.markTrigramsOf(plainLowerCaseOf(run));
+        if (trigrams !== null) markTrigramsOf(trigrams, plainLowerCaseOf(run));
       }
     }
-    this.pushToken(NO_KEY, 0);
-  }
-
-  /** Notes the trigrams of a whole text. */
-  private markTrigramsOf(text: string): void {
-    let start = 0;
-    for (let at = 0; at <= text.length; at++) {
-      const code = at < text.length ? text.charCodeAt(at) : 0;
-      if (code < 128 && TRIGRAM_SYMBOL[code] !== 0) continue;
-      if (at - start >= 3) this.markTrigrams(text, start, at);
-      start = at + 1;
-    }
-  }
-
-  /** Notes the trigrams of a run of ASCII letters and digits, `text.slice(start, end)`. */
-  private markTrigrams(text: string, start: number, end: number): void {
-    const bits = this.trigramBits;
-    let first = TRIGRAM_SYMBOL[text.charCodeAt(start)]!;
-    let second = TRIGRAM_SYMBOL[text.charCodeAt(start + 1)]!;
-    for (let at = start + 2; at < end; at++) {
-      const third = TRIGRAM_SYMBOL[text.charCodeAt(at)]!;
-      const trigram = (first * 37 + second) * 37 + third;
-      bits[trigram >>> 5] = bits[trigram >>> 5]! | (1 << (trigram & 31));
-      first = second;
-      second = third;
-    }
+    this.pushGap();
   }
 
   /** A word of the item, `text.slice(start, end)`: its key, and those of the prefixes it starts with. */
   private word(text: string, start: number, end: number, hash: number, bit: number): void {
     const key = this.words.find(text, start, end, hash);
-    const token = this.pushToken(key === -1 ? NO_KEY : key, bit);
-    if (key !== -1) {
+    if (key === -1) this.pushGap();
+    else {
+      const token = this.pushToken(key, bit);
       if (this.mark(key, bit)) this.firstToken[key] = token;
       else this.nextToken[this.lastToken[key]!] = token;
       this.lastToken[key] = token;
     }
+    if (end - start >= 3) this.startedPrefixesOf(text, start, end, bit);
+    if (this.longestPrefix === 0) return;
     const last = Math.min(end, start + this.longestPrefix);
     let prefixHash = HASH_START;
     for (let at = start; at < last; at++) {
@@ -271,6 +326,17 @@ export class ItemScan {
       if (this.isPrefixLength[at - start + 1] !== 1) continue;
       const prefix = this.prefixes.find(text, start, at + 1, prefixHash);
       if (prefix !== -1) this.mark(prefix, bit);
+    }
+  }
+
+  /** Marks the prefixes of three letters or digits or more that start the word `text.slice(start, end)`. */
+  private startedPrefixesOf(text: string, start: number, end: number, bit: number): void {
+    const trigram = trigramAt(text, start);
+    if (trigram === -1 || (this.prefixStarts[trigram >>> 5]! & (1 << (trigram & 31))) === 0) return;
+    const prefixes = this.startedPrefixes;
+    for (let entry = this.prefixesByStart[trigram]!; entry !== -1; entry = this.nextStartedPrefix[entry]!) {
+      const prefix = prefixes[entry]!;
+      if (prefix.length <= end - start && startsWithLowered(text, start, prefix)) this.mark(this.startedPrefixKeys[entry]!, bit);
     }
   }
 
@@ -283,6 +349,11 @@ export class ItemScan {
     this.masks[key] = bit;
     this.foundKeys[this.foundCount++] = key;
     return true;
+  }
+
+  /** Ends a phrase: a word that is no key, or the end of a unit. Words that are no key in a row need one gap only. */
+  private pushGap(): void {
+    if (this.tokenCount === 0 || this.tokens[this.tokenCount - 1] !== NO_KEY) this.pushToken(NO_KEY, 0);
   }
 
   /** Appends a token (a key or NO_KEY) of the field `bit`; returns its index. */
