@@ -6,6 +6,8 @@
  *
  * Every node is one class with the same fields, whatever its kind, so that evaluation, which visits hundreds of
  * rules per item, reads them all the same way (objects of many shapes make every property read a slow lookup).
+ * Words and prefixes, found or absent, and the ANDs, ORs and NOTs of them that are an AND of ORs (`kafka OR
+ * flink -sponsored -title:jobs`), are one CLAUSES node read from one typed array, not a node each.
  */
 import type { RuleNode, TermNode } from './ast.ts';
 import { fieldMask, fieldsOfTerm } from './fields.ts';
@@ -14,18 +16,14 @@ import { trigramsOf } from './item-scan.ts';
 import type { ItemText } from './item-text.ts';
 import { findTerm } from './match-term.ts';
 
-const KEY = 0;
+/** An AND of ORs of words and prefixes found or absent: see `keys`. */
+const CLAUSES = 0;
 const SEQUENCE = 1;
 const TEXT = 2;
 const REGEX = 3;
 const AND = 4;
 const OR = 5;
 const NOT = 6;
-/** NOT of a KEY, the commonest exclusion (`-sponsored`), in one node. */
-const ABSENT = 7;
-/** The KEY and ABSENT children of an AND (ALL) or an OR (ANY), in one node: `kafka -sponsored -title:jobs`. */
-const ALL = 8;
-const ANY = 9;
 
 const NO_KEYS = new Int32Array(0);
 const NO_CHILDREN: readonly ScanRule[] = [];
@@ -34,11 +32,12 @@ const NO_LITERALS: ReadonlyArray<readonly Int32Array[]> = [];
 export class ScanRule {
   private constructor(
     readonly kind: number,
-    /** KEY, ABSENT: the key, found (or not) in `fields`. */
-    readonly key: number,
-    /** The fields a KEY, SEQUENCE or REGEX looks in, as bits. */
+    /** The fields a SEQUENCE or REGEX looks in, as bits. */
     readonly fields: number,
-    /** SEQUENCE: the keys of a phrase's words, in order. ALL, ANY: key, fields, 1 if it must be found (0: absent), for each. */
+    /**
+     * SEQUENCE: the keys of a phrase's words, in order. CLAUSES: for each clause (all must hold), how many lookups it
+     * has (one must hold), then each lookup's key, fields, and 1 if it must be found (0: absent).
+     */
     readonly keys: Int32Array,
     /** AND, OR: the children; NOT: the one child. */
     readonly children: readonly ScanRule[],
@@ -57,23 +56,42 @@ export class ScanRule {
         return ScanRule.of(node.child, scan);
       case 'not': {
         const child = ScanRule.of(node.child, scan);
-        if (child.kind === KEY) return new ScanRule(ABSENT, child.key, child.fields, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
-        return new ScanRule(NOT, -1, 0, NO_KEYS, [child], null, NO_LITERALS);
+        // NOT of one OR of lookups is the AND of their opposites.
+        if (isOneClause(child)) return ScanRule.clauses(opposites(child.keys));
+        return new ScanRule(NOT, 0, NO_KEYS, [child], null, NO_LITERALS);
       }
       case 'and':
       case 'or': {
-        const kind = node.kind === 'and' ? AND : OR;
-        const children = node.children.map((child) => ScanRule.of(child, scan));
-        const lookups = children.filter((child) => child.kind === KEY || child.kind === ABSENT);
-        if (lookups.length < 2) return new ScanRule(kind, -1, 0, NO_KEYS, cheapestFirst(children), null, NO_LITERALS);
-        const keys = new Int32Array(3 * lookups.length);
-        for (const [index, child] of lookups.entries()) keys.set([child.key, child.fields, child.kind === KEY ? 1 : 0], 3 * index);
-        const grouped = new ScanRule(kind === AND ? ALL : ANY, -1, 0, keys, NO_CHILDREN, null, NO_LITERALS);
-        const others = children.filter((child) => !lookups.includes(child));
+        const and = node.kind === 'and';
+        const lookups: Int32Array[] = [];
+        const others: ScanRule[] = [];
+        for (const child of node.children) {
+          const built = ScanRule.of(child, scan);
+          // An AND takes in every child's clauses; an OR, those of the children that are one clause.
+          if (and ? built.kind === CLAUSES : isOneClause(built)) lookups.push(built.keys);
+          else others.push(built);
+        }
+        if (lookups.length === 0) return ScanRule.combined(and, others);
+        const grouped = ScanRule.clauses(lookups.length === 1 ? lookups[0]! : and ? concatenated(lookups) : oneClause(lookups));
         if (others.length === 0) return grouped;
-        return new ScanRule(kind, -1, 0, NO_KEYS, cheapestFirst([grouped, ...others]), null, NO_LITERALS);
+        others.push(grouped);
+        return ScanRule.combined(and, others);
       }
     }
+  }
+
+  private static combined(and: boolean, children: ScanRule[]): ScanRule {
+    if (children.length === 1) return children[0]!;
+    return new ScanRule(and ? AND : OR, 0, NO_KEYS, cheapestFirst(children), null, NO_LITERALS);
+  }
+
+  private static clauses(keys: Int32Array): ScanRule {
+    return new ScanRule(CLAUSES, 0, keys, NO_CHILDREN, null, NO_LITERALS);
+  }
+
+  /** A word or prefix (its key) found in some of `fields`: one clause of one lookup. */
+  private static found(key: number, fields: number): ScanRule {
+    return ScanRule.clauses(Int32Array.of(1, key, fields, 1));
   }
 
   private static ofTerm(term: TermNode, scan: ItemScan): ScanRule {
@@ -82,49 +100,43 @@ export class ScanRule {
     const { matcher } = term;
     switch (matcher.kind) {
       case 'word':
-        return new ScanRule(KEY, scan.wordKey(matcher.word, fields), bits, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
+        return ScanRule.found(scan.wordKey(matcher.word, fields), bits);
       case 'prefix':
-        return new ScanRule(KEY, scan.prefixKey(matcher.prefix, fields), bits, NO_KEYS, NO_CHILDREN, null, NO_LITERALS);
+        return ScanRule.found(scan.prefixKey(matcher.prefix, fields), bits);
       case 'phrase': {
         if (matcher.words.length === 0) return ScanRule.text(term, bits);
         const keys = new Int32Array(matcher.words.length);
         for (const [index, word] of matcher.words.entries()) keys[index] = scan.wordKey(word, fields);
-        return new ScanRule(SEQUENCE, -1, bits, keys, NO_CHILDREN, null, NO_LITERALS);
+        return new ScanRule(SEQUENCE, bits, keys, NO_CHILDREN, null, NO_LITERALS);
       }
       case 'literal':
         return ScanRule.text(term, bits);
       case 'regex': {
         if (matcher.literals === null) return ScanRule.text(term, bits);
         scan.watchTrigrams(fields);
-        return new ScanRule(REGEX, -1, bits, NO_KEYS, NO_CHILDREN, term, matcher.literals.map((list) => list.map(trigramsOf)));
+        return new ScanRule(REGEX, bits, NO_KEYS, NO_CHILDREN, term, matcher.literals.map((list) => list.map(trigramsOf)));
       }
     }
   }
 
   private static text(term: TermNode, fields: number): ScanRule {
-    return new ScanRule(TEXT, -1, fields, NO_KEYS, NO_CHILDREN, term, NO_LITERALS);
+    return new ScanRule(TEXT, fields, NO_KEYS, NO_CHILDREN, term, NO_LITERALS);
   }
 
   /** Whether the rule holds for the item `scan` last read, whose text is `text`. */
   holds(scan: ItemScan, text: ItemText): boolean {
     switch (this.kind) {
-      case KEY:
-        return (scan.fieldsOf(this.key) & this.fields) !== 0;
-      case ABSENT:
-        return (scan.fieldsOf(this.key) & this.fields) === 0;
-      case ALL: {
+      case CLAUSES: {
         const keys = this.keys;
-        for (let at = 0; at < keys.length; at += 3) {
-          if (((scan.fieldsOf(keys[at]!) & keys[at + 1]!) !== 0 ? 1 : 0) !== keys[at + 2]) return false;
+        let at = 0;
+        while (at < keys.length) {
+          const end = at + 1 + 3 * keys[at]!;
+          let holds = false;
+          for (at++; at < end && !holds; at += 3) holds = ((scan.fieldsOf(keys[at]!) & keys[at + 1]!) !== 0 ? 1 : 0) === keys[at + 2];
+          if (!holds) return false;
+          at = end;
         }
         return true;
-      }
-      case ANY: {
-        const keys = this.keys;
-        for (let at = 0; at < keys.length; at += 3) {
-          if (((scan.fieldsOf(keys[at]!) & keys[at + 1]!) !== 0 ? 1 : 0) === keys[at + 2]) return true;
-        }
-        return false;
       }
       case SEQUENCE:
         return scan.hasSequence(this.keys, this.fields);
@@ -160,10 +172,7 @@ export class ScanRule {
   /** Roughly how much evaluating the node costs: the scan answers for words and phrases; the text is searched for the rest. */
   cost(): number {
     switch (this.kind) {
-      case KEY:
-      case ABSENT:
-      case ALL:
-      case ANY:
+      case CLAUSES:
         return 0;
       case SEQUENCE:
         return 1;
@@ -174,6 +183,50 @@ export class ScanRule {
         return Math.max(...this.children.map((child) => child.cost()));
     }
   }
+}
+
+/** Whether a node is one clause: an OR of lookups (or one lookup). */
+function isOneClause(node: ScanRule): boolean {
+  return node.kind === CLAUSES && 1 + 3 * node.keys[0]! === node.keys.length;
+}
+
+/** The clauses of several CLAUSES nodes' `keys`, all together (their AND). */
+function concatenated(parts: readonly Int32Array[]): Int32Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const keys = new Int32Array(length);
+  let at = 0;
+  for (const part of parts) {
+    keys.set(part, at);
+    at += part.length;
+  }
+  return keys;
+}
+
+/** One clause of the lookups of several one-clause `keys` (their OR). */
+function oneClause(parts: readonly Int32Array[]): Int32Array {
+  let lookups = 0;
+  for (const part of parts) lookups += part[0]!;
+  const keys = new Int32Array(1 + 3 * lookups);
+  keys[0] = lookups;
+  let at = 1;
+  for (const part of parts) {
+    keys.set(part.subarray(1), at);
+    at += part.length - 1;
+  }
+  return keys;
+}
+
+/** The NOT of one clause's `keys` (an OR of lookups): the AND of their opposites, one clause each. */
+function opposites(clause: Int32Array): Int32Array {
+  const keys = new Int32Array(4 * clause[0]!);
+  for (let at = 1, to = 0; at < clause.length; at += 3, to += 4) {
+    keys[to] = 1;
+    keys[to + 1] = clause[at]!;
+    keys[to + 2] = clause[at + 1]!;
+    keys[to + 3] = 1 - clause[at + 2]!;
+  }
+  return keys;
 }
 
 /** Orders children cheapest first, in place and keeping the order of equals: most have two or three (sort would copy). */
