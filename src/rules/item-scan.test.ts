@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { fieldMask } from './fields.ts';
+import { ItemScan, trigramsOf } from './item-scan.ts';
+import { prepareRuleItem } from './item-text.ts';
+
+describe('ItemScan', () => {
+  it("rules out a literal field by field: the content's trigrams do not let a title-scoped pattern run", () => {
+    const scan = new ItemScan();
+    scan.watchTrigrams(['title', 'content']);
+    scan.scan(prepareRuleItem({ title: 'Weekly notes', summary: '', content: 'Kafka streams, weekly', categories: [] }));
+    const kafka = trigramsOf('Kafka');
+    expect(scan.mayHoldAll(kafka, fieldMask(['title']))).toBe(false);
+    expect(scan.mayHoldAll(kafka, fieldMask(['content']))).toBe(true);
+    expect(scan.mayHoldAll(kafka, fieldMask(['title', 'content']))).toBe(true);
+    // Each field must hold all of them: "weekly" is in both, "streams" in the content only.
+    expect(scan.mayHoldAll(trigramsOf('weekly streams'), fieldMask(['title']))).toBe(false);
+  });
+
+  it('finds prefixes (folded, as rules hold them) of one, two and three or more letters, and beyond ASCII, in any case', () => {
+    const scan = new ItemScan();
+    const prefixes = ['k', 'ku', 'kub', 'kube', 'kubex', 'ca', 'cafe', 'caff', 'οδο', 'οδ', 'οσ'];
+    const keys = prefixes.map((prefix) => [prefix, scan.prefixKey(prefix, ['title'])] as const);
+    scan.scan(prepareRuleItem({ title: 'KUBERNETES at the Café ΟΔΟΣ', summary: '', categories: [] }));
+    const found = new Set(scan.found());
+    expect(keys.filter(([, key]) => found.has(key)).map(([prefix]) => prefix)).toStrictEqual(['k', 'ku', 'kub', 'kube', 'ca', 'cafe', 'οδο', 'οδ']);
+  });
+});
