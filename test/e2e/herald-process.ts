@@ -38,6 +38,8 @@ function heraldCommand(build: string | undefined): readonly string[] {
 
 export interface HeraldProcess {
   readonly cwd: string;
+  /** Its process id, the middle part of the owner name it holds leases under. */
+  readonly pid: number;
   stdout(): string;
   stderr(): string;
   /** Resolves with the first line so far or to come (stdout, stderr, or the one `stream` named) that matches `pattern`. */
@@ -123,6 +125,7 @@ export async function startHeraldProcess(options: { cwd: string; env: Record<str
 
   const herald: HeraldProcess = {
     cwd: options.cwd,
+    pid: child.pid!,
     stdout: () => output.stdout,
     stderr: () => output.stderr,
     waitForLine,
