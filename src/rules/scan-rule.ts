@@ -126,18 +126,8 @@ export class ScanRule {
   /** Whether the rule holds for the item `scan` last read, whose text is `text`. */
   holds(scan: ItemScan, text: ItemText): boolean {
     switch (this.kind) {
-      case CLAUSES: {
-        const keys = this.keys;
-        let at = 0;
-        while (at < keys.length) {
-          const end = at + 1 + 3 * keys[at]!;
-          let holds = false;
-          for (at++; at < end && !holds; at += 3) holds = ((scan.fieldsOf(keys[at]!) & keys[at + 1]!) !== 0 ? 1 : 0) === keys[at + 2];
-          if (!holds) return false;
-          at = end;
-        }
-        return true;
-      }
+      case CLAUSES:
+        return clausesHold(this.keys, 0, this.keys.length, scan);
       case SEQUENCE:
         return scan.hasSequence(this.keys, this.fields);
       case TEXT:
@@ -157,6 +147,11 @@ export class ScanRule {
       default:
         return !this.children[0]!.holds(scan, text);
     }
+  }
+
+  /** The clauses (see `keys`) when the whole rule is one CLAUSES node, else null. */
+  get clauses(): Int32Array | null {
+    return this.kind === CLAUSES ? this.keys : null;
   }
 
   /** Whether the item may hold one literal of each of the regular expression's lists. */
@@ -183,6 +178,22 @@ export class ScanRule {
         return Math.max(...this.children.map((child) => child.cost()));
     }
   }
+}
+
+/**
+ * Whether every clause in `program` from `start` to `end` (laid out as CLAUSES' `keys`) holds for the item `scan`
+ * last read. A rule index also keeps such clauses in its postings, where they are read with the posting.
+ */
+export function clausesHold(program: Int32Array, start: number, end: number, scan: ItemScan): boolean {
+  let at = start;
+  while (at < end) {
+    const clauseEnd = at + 1 + 3 * program[at]!;
+    let holds = false;
+    for (at++; at < clauseEnd && !holds; at += 3) holds = ((scan.fieldsOf(program[at]!) & program[at + 1]!) !== 0 ? 1 : 0) === program[at + 2];
+    if (!holds) return false;
+    at = clauseEnd;
+  }
+  return true;
 }
 
 /** Whether a node is one clause: an OR of lookups (or one lookup). */
