@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Item } from '../feeds/item.ts';
+import { compileRule } from './compile-rule.ts';
+import { ruleMatches } from './evaluate-rule.ts';
 import { ItemText, type RuleItem } from './item-text.ts';
 
 const base: RuleItem = { title: 'Café  Kafka', summary: '', categories: ['Rust Lang', 'Go'] };
@@ -24,6 +26,17 @@ describe('ItemText', () => {
     expect(fromHtml.unitsOf('content')[0]?.words).toEqual(['event', 'streaming']);
     const given = new ItemText({ ...base, content: 'plain', contentHtml: '<p>html</p>' });
     expect(given.unitsOf('content')[0]?.words).toEqual(['plain']);
+  });
+
+  it('shows regular expressions the content of HTML with its whitespace folded, and has no unit for HTML of only spaces', () => {
+    const html = '<p>\n  Event\n\t streaming </p>\n<p>at  scale</p>';
+    const text = new ItemText({ ...base, contentHtml: html });
+    expect(text.unitsOf('content')[0]?.plain).toBe('Event streaming at scale');
+    expect(text.unitsOf('content')[0]?.words).toEqual(['event', 'streaming', 'at', 'scale']);
+    expect(ruleMatches(compileRule('content:/^event streaming at scale$/i'), text)).toBe(true);
+    expect(ruleMatches(compileRule('content:/streaming\\s\\s/'), text)).toBe(false);
+    expect(ruleMatches(compileRule('"streaming at scale"'), text)).toBe(true);
+    expect(new ItemText({ ...base, contentHtml: '<p> \n\u00a0 </p><br>' }).unitsOf('content')).toEqual([]);
   });
 
   it('folds each field once however many terms ask', () => {

@@ -4,7 +4,7 @@
  * Prepare an item once with prepareRuleItem and pass the result to evaluateRule for every rule,
  * so many rules share the folding.
  */
-import { htmlToText } from '../text/html-to-text.ts';
+import { foldSpaces, htmlToText } from '../text/html-to-text.ts';
 import type { FieldName } from './fields.ts';
 import { foldForMatching, wordsOfLowerCase } from './words.ts';
 
@@ -33,9 +33,14 @@ export class TextUnit {
   private wordList: readonly string[] | undefined;
   private wordLookup: ReadonlySet<string> | undefined;
 
+  /**
+   * `raw` is the text as written, or (`spacesUnfolded`) HTML's text with its whitespace not yet folded: words are read
+   * from it alike, and it is folded only for regular expressions, which see the text foldSpaces makes of it.
+   */
   constructor(
     readonly field: FieldName,
     readonly raw: string,
+    private readonly spacesUnfolded = false,
   ) {}
 
   /** Case and accents folded, whitespace collapsed. */
@@ -45,7 +50,7 @@ export class TextUnit {
 
   /** The text as written with full-width and other compatibility forms made plain (NFKC), for regular expressions. */
   get plain(): string {
-    return (this.plainText ??= this.raw.normalize('NFKC'));
+    return (this.plainText ??= this.spaced.normalize('NFKC'));
   }
 
   /**
@@ -53,7 +58,12 @@ export class TextUnit {
    * (toLowerCase already makes the Kelvin sign k).
    */
   get plainLowerCase(): string {
-    return (this.plainLower ??= plainLowerCaseOf(this.raw));
+    return (this.plainLower ??= plainLowerCaseOf(this.spaced));
+  }
+
+  /** The text regular expressions read (before NFKC): its whitespace folded if HTML's text left it as written. */
+  private get spaced(): string {
+    return this.spacesUnfolded ? foldSpaces(this.raw) : this.raw;
   }
 
   /** The text as written, lower-cased: what its words are read from. */
@@ -78,7 +88,8 @@ export class ItemText {
   unitsOf(field: FieldName): readonly TextUnit[] {
     let units = this.units.get(field);
     if (units === undefined) {
-      units = this.readField(field).map((raw) => new TextUnit(field, raw));
+      const spacesUnfolded = field === 'content' && this.item.content === undefined;
+      units = this.readField(field).map((raw) => new TextUnit(field, raw, spacesUnfolded));
       this.units.set(field, units);
     }
     return units;
@@ -92,7 +103,8 @@ export class ItemText {
       case 'summary':
         return [item.summary];
       case 'content':
-        return present(item.content ?? (item.contentHtml === undefined ? undefined : htmlToText(item.contentHtml)));
+        if (item.content !== undefined || item.contentHtml === undefined) return present(item.content);
+        return textOf(htmlToText(item.contentHtml, { foldSpaces: false }));
       case 'author':
         return present(item.author);
       case 'category':
@@ -113,6 +125,13 @@ export function plainLowerCaseOf(text: string): string {
 export function prepareRuleItem(item: RuleItem): ItemText {
   return new ItemText(item);
 }
+
+/** Text with its whitespace not yet folded: no unit if that would leave it empty. */
+function textOf(unfolded: string): readonly string[] {
+  return NOT_SPACE.test(unfolded) ? [unfolded] : [];
+}
+
+const NOT_SPACE = /\S/;
 
 function present(value: string | undefined): readonly string[] {
   return value === undefined || value === '' ? [] : [value];

@@ -93,7 +93,7 @@ function digitValue(code: number, hex: boolean): number {
 
 const SKIPPED_CONTENT = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'math']);
 
-// Break markers in the text being built; runs of them collapse into one line or paragraph break in finish().
+// Break markers in the text being built; runs of them collapse into one line or paragraph break in finishText().
 const LINE = '\n';
 const PARAGRAPH = '\u2029';
 
@@ -107,9 +107,15 @@ const BREAKS = new Map<string, string>([
   ...['td', 'th', 'img', 'input', 'textarea', 'select', 'button'].map((name) => [name, ' '] as const),
 ]);
 
-/** Converts an HTML fragment to plain text. Any string is accepted: text that is not HTML comes back folded. */
-export function htmlToText(html: string, options: { keepParagraphs?: boolean } = {}): string {
+/**
+ * Converts an HTML fragment to plain text. Any string is accepted: text that is not HTML comes back folded. With
+ * `foldSpaces: false` (and no `keepParagraphs`), whitespace is left as the source and the markup make it, for a reader
+ * that splits the text into words anyway (a rule index reading every item's content); foldSpaces of that text is
+ * what this returns by default.
+ */
+export function htmlToText(html: string, options: { keepParagraphs?: boolean; foldSpaces?: boolean } = {}): string {
   const keepParagraphs = options.keepParagraphs === true;
+  const finish = keepParagraphs || options.foldSpaces !== false ? finishText : (text: string) => text;
   // Most titles and many summaries hold no markup at all.
   if (!html.includes('<')) {
     const text = decodeEntities(html);
@@ -253,7 +259,7 @@ function isNameChar(code: number): boolean {
   return isLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x5f || code === 0x2e;
 }
 
-function finish(text: string, keepParagraphs: boolean): string {
+function finishText(text: string, keepParagraphs: boolean): string {
   if (!keepParagraphs) return foldSpaces(text);
   // Spaces first, so that the break pattern below never meets a long run of them.
   return text
