@@ -88,31 +88,31 @@ export class ItemText {
   unitsOf(field: FieldName): readonly TextUnit[] {
     let units = this.units.get(field);
     if (units === undefined) {
-      const spacesUnfolded = field === 'content' && this.item.content === undefined;
-      units = this.readField(field).map((raw) => new TextUnit(field, raw, spacesUnfolded));
+      units = this.readField(field);
       this.units.set(field, units);
     }
     return units;
   }
 
-  private readField(field: FieldName): readonly string[] {
+  private readField(field: FieldName): readonly TextUnit[] {
     const item = this.item;
+    const units = (texts: readonly string[]) => texts.map((raw) => new TextUnit(field, raw));
     switch (field) {
       case 'title':
-        return [item.title];
+        return units([item.title]);
       case 'summary':
-        return [item.summary];
+        return units([item.summary]);
       case 'content':
-        if (item.content !== undefined || item.contentHtml === undefined) return present(item.content);
-        return textOf(htmlToText(item.contentHtml, { foldSpaces: false }));
+        if (item.content !== undefined || item.contentHtml === undefined) return units(present(item.content));
+        return contentOfHtml(item.contentHtml);
       case 'author':
-        return present(item.author);
+        return units(present(item.author));
       case 'category':
-        return item.categories;
+        return units(item.categories);
       case 'link':
-        return present(item.link);
+        return units(present(item.link));
       case 'feed':
-        return present(item.feedTitle);
+        return units(present(item.feedTitle));
     }
   }
 }
@@ -126,9 +126,10 @@ export function prepareRuleItem(item: RuleItem): ItemText {
   return new ItemText(item);
 }
 
-/** Text with its whitespace not yet folded: no unit if that would leave it empty. */
-function textOf(unfolded: string): readonly string[] {
-  return NOT_SPACE.test(unfolded) ? [unfolded] : [];
+/** HTML content as its text with the whitespace not yet folded (see TextUnit): no unit if folding would leave it empty. */
+function contentOfHtml(html: string): readonly TextUnit[] {
+  const unfolded = htmlToText(html, { foldSpaces: false });
+  return NOT_SPACE.test(unfolded) ? [new TextUnit('content', unfolded, true)] : [];
 }
 
 const NOT_SPACE = /\S/;

@@ -93,7 +93,7 @@ function digitValue(code: number, hex: boolean): number {
 
 const SKIPPED_CONTENT = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg', 'math']);
 
-// Break markers in the text being built; runs of them collapse into one line or paragraph break in finishText().
+// Break markers in the text being built; runs of them collapse into one line or paragraph break in finish().
 const LINE = '\n';
 const PARAGRAPH = '\u2029';
 
@@ -115,11 +115,11 @@ const BREAKS = new Map<string, string>([
  */
 export function htmlToText(html: string, options: { keepParagraphs?: boolean; foldSpaces?: boolean } = {}): string {
   const keepParagraphs = options.keepParagraphs === true;
-  const finish = keepParagraphs || options.foldSpaces !== false ? finishText : (text: string) => text;
+  const fold = keepParagraphs || options.foldSpaces !== false;
   // Most titles and many summaries hold no markup at all.
   if (!html.includes('<')) {
     const text = decodeEntities(html);
-    return finish(keepParagraphs ? foldRun(text) : text, keepParagraphs);
+    return fold ? finish(keepParagraphs ? foldRun(text) : text, keepParagraphs) : text;
   }
   const find = cachedSearch(html);
   let text = '';
@@ -138,7 +138,7 @@ export function htmlToText(html: string, options: { keepParagraphs?: boolean; fo
     if (markup.text !== '') text += keepParagraphs ? markup.text : asSpaceIfBreak(markup.text);
     position = markup.next;
   }
-  return finish(text, keepParagraphs);
+  return fold ? finish(text, keepParagraphs) : text;
 }
 
 /**
@@ -259,7 +259,7 @@ function isNameChar(code: number): boolean {
   return isLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x5f || code === 0x2e;
 }
 
-function finishText(text: string, keepParagraphs: boolean): string {
+function finish(text: string, keepParagraphs: boolean): string {
   if (!keepParagraphs) return foldSpaces(text);
   // Spaces first, so that the break pattern below never meets a long run of them.
   return text
