@@ -63,9 +63,9 @@ function startsWithLowered(text: string, start: number, prefix: string): boolean
   return true;
 }
 
-/** Whether `bits` holds every one of `trigrams`. */
-function holdsAll(bits: Uint32Array, trigrams: Int32Array): boolean {
-  for (let index = 0; index < trigrams.length; index++) {
+/** Whether `bits` holds every one of `trigrams` from `start` to `end`. */
+function holdsAll(bits: Uint32Array, trigrams: Int32Array, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
     const trigram = trigrams[index]!;
     if ((bits[trigram >>> 5]! & (1 << (trigram & 31))) === 0) return false;
   }
@@ -190,15 +190,16 @@ export class ItemScan {
   }
 
   /**
-   * False when no unit of `fields` can hold the literal whose trigramsOf these are: each of the fields lacks one of
-   * them (a field's units noted together). True when one may, or when one of `fields` is not watched. The trigrams are those of each unit's
+   * False when no unit of `fields` can hold the literal whose trigramsOf are `trigrams` from `start` to `end`: each of
+   * the fields lacks one of them (a field's units noted together). True when one may, or when one of `fields` is not
+   * watched. The trigrams are those of each unit's
    * `plainLowerCase`, what regular expressions' literals are looked for in (`plain` lower-cased has the same ASCII
    * trigrams); scanUnit says how it reads them without making that string.
    */
-  mayHoldAll(trigrams: Int32Array, fields: number): boolean {
+  mayHoldAll(trigrams: Int32Array, start: number, end: number, fields: number): boolean {
     if ((fields & this.trigramFields) !== fields) return true;
     for (let field = 0; field < FIELD_NAMES.length; field++) {
-      if ((fields & (1 << field)) !== 0 && holdsAll(this.trigramBits[field]!, trigrams)) return true;
+      if ((fields & (1 << field)) !== 0 && holdsAll(this.trigramBits[field]!, trigrams, start, end)) return true;
     }
     return false;
   }
@@ -234,18 +235,19 @@ export class ItemScan {
     return this.foundKeys.subarray(0, this.foundCount);
   }
 
-  /** Whether one unit of `fields` holds the words of `keys` one after another. */
-  hasSequence(keys: Int32Array, fields: number): boolean {
+  /** Whether one unit of `fields` holds the words of the keys from `keys[first]` to before `keys[end]`, one after another. */
+  hasSequence(keys: Int32Array, first: number, end: number, fields: number): boolean {
     let common = fields;
-    for (let index = 0; index < keys.length; index++) common &= this.fieldsOf(keys[index]!);
+    for (let index = first; index < end; index++) common &= this.fieldsOf(keys[index]!);
     if (common === 0) return false;
     const tokens = this.tokens;
-    const last = this.tokenCount - keys.length;
-    for (let start = this.firstToken[keys[0]!]!; start !== -1 && start <= last; start = this.nextToken[start]!) {
+    const length = end - first;
+    const last = this.tokenCount - length;
+    for (let start = this.firstToken[keys[first]!]!; start !== -1 && start <= last; start = this.nextToken[start]!) {
       if ((this.tokenFields[start]! & common) === 0) continue;
       let offset = 1;
-      while (offset < keys.length && tokens[start + offset] === keys[offset]) offset++;
-      if (offset === keys.length) return true;
+      while (offset < length && tokens[start + offset] === keys[first + offset]) offset++;
+      if (offset === length) return true;
     }
     return false;
   }

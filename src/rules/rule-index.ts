@@ -23,7 +23,7 @@ import { fieldMask, fieldsOfTerm, type FieldName } from './fields.ts';
 import type { ItemText } from './item-text.ts';
 import { GenerationStamps } from './generation-stamps.ts';
 import { ItemScan } from './item-scan.ts';
-import { clausesHold, ScanRule } from './scan-rule.ts';
+import { compileScanProgram, programHolds } from './scan-program.ts';
 import { isStandaloneWordChar, wordSpans } from './words.ts';
 
 export type IndexKey =
@@ -168,21 +168,22 @@ export interface IndexDecision<T> {
 }
 
 /**
- * A posting: a rule's position, whether the rule is decided by its lookup alone (exact), whether its clauses follow,
- * and the fields its key counts in, as one number: position << 9 | inline << 8 | exact << 7 | field bits. A rule
- * that is one CLAUSES node (scan-rule.ts: `kafka -sponsored`, most rules that need evaluating) is evaluated from
- * its posting: after it come the clauses' length and the clauses, so deciding it reads on in the same array rather
- * than reaching for the rule's tree elsewhere in memory (with ten thousand rules, those reads were most of the cost).
+ * A posting: a rule's position, whether the rule is decided by its lookup alone (exact), and the fields its key
+ * counts in, as one number: position << 8 | exact << 7 | field bits. A rule that is not exact is evaluated from its
+ * posting: its program (scan-program.ts) follows the posting, so deciding it reads on in the same array.
  */
 const FIELD_BITS = 7;
 const EXACT_BIT = 1 << FIELD_BITS;
-const INLINE_BIT = 1 << (FIELD_BITS + 1);
-const POSITION_SHIFT = FIELD_BITS + 2;
+const POSITION_SHIFT = FIELD_BITS + 1;
+const MAX_RULES = 2 ** (31 - POSITION_SHIFT);
 const NO_POSTINGS = new Int32Array(0);
 
 export class RuleIndex<T> {
   private readonly values: T[] = [];
-  private readonly trees: Array<ScanRule | null> = [];
+  /** The programs of the rules on the plain path, by position (null for the others). */
+  private readonly programs: Array<Int32Array | null> = [];
+  /** The terms the programs search the text for, by their number in the programs. */
+  private readonly terms: TermNode[] = [];
   private readonly scan = new ItemScan();
   /** By key: the postings of the rules it keys, as added; `postings` holds them packed for reading. */
   private readonly growingPostings: number[][] = [];
@@ -210,32 +211,30 @@ export class RuleIndex<T> {
 
   add(value: T, rule: CompiledRule): void {
     const position = this.values.length;
-    if (position >= 2 ** (31 - POSITION_SHIFT)) throw new RangeError('a rule index holds at most 4,194,304 rules');
+    if (position >= MAX_RULES) throw new RangeError(`a rule index holds at most ${MAX_RULES.toLocaleString('en')} rules`);
     this.values.push(value);
     const { required, excluded, exact: decidedByLookup } = planOf(rule);
-    // A rule its lookup decides is never evaluated: it needs no tree.
-    this.trees.push(rule.tree === null || decidedByLookup ? null : ScanRule.of(rule.tree, this.scan));
+    // A rule its lookup decides is never evaluated: it needs no program.
+    const program = rule.tree === null || decidedByLookup ? null : compileScanProgram(rule.tree, this.scan, this.terms);
+    const onPlainPath = rule.tree !== null && required === null && excluded === null;
+    this.programs.push(onPlainPath ? program : null);
     if (rule.tree === null) {
       this.always.push(position);
       return;
     }
-    if (required === null && excluded === null) {
+    if (onPlainPath) {
       this.plain.push(position);
       return;
     }
     if (excluded !== null) this.unless.push(position);
     // Rules that match exactly the items holding one of their keys in its fields (`kafka OR kube*`) are never evaluated.
     const exact = decidedByLookup ? EXACT_BIT : 0;
-    const clauses = this.trees[position]?.clauses ?? null;
     for (const key of required ?? excluded ?? []) {
       const id = key.kind === 'word' ? this.scan.wordKey(key.word, key.fields) : this.scan.prefixKey(key.prefix, key.fields);
       while (this.growingPostings.length <= id) this.growingPostings.push([]);
       const list = this.growingPostings[id]!;
-      list.push((position << POSITION_SHIFT) | exact | (clauses === null ? 0 : INLINE_BIT) | fieldMask(key.fields));
-      if (clauses !== null) {
-        list.push(clauses.length);
-        for (let at = 0; at < clauses.length; at++) list.push(clauses[at]!);
-      }
+      list.push((position << POSITION_SHIFT) | exact | fieldMask(key.fields));
+      if (program !== null) for (let at = 0; at < program.length; at++) list.push(program[at]!);
     }
     this.postingsStale = true;
   }
@@ -257,9 +256,10 @@ export class RuleIndex<T> {
     // Each rule is marked at most once (the postings' through `met`), so the marks can be counted as they are made.
     let matches = this.always.length;
     for (const position of this.always) bits[position >>> 5]! |= 1 << (position & 31);
+    const terms = this.terms;
     for (const position of this.plain) {
       evaluated++;
-      if (!this.trees[position]!.holds(scan, text)) continue;
+      if (!programHolds(this.programs[position]!, 0, scan, text, terms)) continue;
       bits[position >>> 5]! |= 1 << (position & 31);
       matches++;
     }
@@ -271,19 +271,16 @@ export class RuleIndex<T> {
       const fields = scan.fieldsOf(key);
       for (let at = 0; at < list.length; ) {
         const posting = list[at++]!;
-        let clauses = at;
-        if ((posting & INLINE_BIT) !== 0) {
-          clauses = at + 1;
-          at = clauses + list[at]!;
-        }
+        const program = at;
+        // A program's first node is the whole program: its size is the program's.
+        if ((posting & EXACT_BIT) === 0) at += list[at + 1]!;
         if ((posting & fields) === 0) continue;
         const position = posting >>> POSITION_SHIFT;
         if (!met.mark(position)) continue;
         if ((posting & EXACT_BIT) !== 0) decidedByLookup++;
         else {
           evaluated++;
-          const holds = (posting & INLINE_BIT) !== 0 ? clausesHold(list, clauses, at, scan) : this.trees[position]!.holds(scan, text);
-          if (!holds) continue;
+          if (!programHolds(list, program, scan, text, terms)) continue;
         }
         bits[position >>> 5]! |= 1 << (position & 31);
         matches++;
@@ -301,7 +298,7 @@ export class RuleIndex<T> {
 
   private readablePostings(): readonly Int32Array[] {
     if (this.postingsStale) {
-      this.postings = this.growingPostings.map((list) => Int32Array.from(list));
+      this.postings = this.growingPostings.map((list) => new Int32Array(list));
       this.postingsStale = false;
     }
     return this.postings;
