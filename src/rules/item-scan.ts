@@ -192,9 +192,8 @@ export class ItemScan {
   /**
    * False when no unit of `fields` can hold the literal whose trigramsOf are `trigrams` from `start` to `end`: each of
    * the fields lacks one of them (a field's units noted together). True when one may, or when one of `fields` is not
-   * watched. The trigrams are those of each unit's
-   * `plainLowerCase`, what regular expressions' literals are looked for in (`plain` lower-cased has the same ASCII
-   * trigrams); scanUnit says how it reads them without making that string.
+   * watched. The trigrams are those of each unit's `plainLowerCase`, what regular expressions' literals are looked for
+   * in (`plain` lower-cased has the same ASCII trigrams); scanUnit says how it reads them without making that string.
    */
   mayHoldAll(trigrams: Int32Array, start: number, end: number, fields: number): boolean {
     if ((fields & this.trigramFields) !== fields) return true;

@@ -180,8 +180,6 @@ const NO_POSTINGS = new Int32Array(0);
 
 export class RuleIndex<T> {
   private readonly values: T[] = [];
-  /** The programs of the rules on the plain path, by position (null for the others). */
-  private readonly programs: Array<Int32Array | null> = [];
   /** The terms the programs search the text for, by their number in the programs. */
   private readonly terms: TermNode[] = [];
   private readonly scan = new ItemScan();
@@ -191,6 +189,8 @@ export class RuleIndex<T> {
   private postingsStale = false;
   /** Evaluated on every item. */
   private readonly plain: number[] = [];
+  /** Their programs, in the same order (the other rules' programs are in their postings). */
+  private readonly plainPrograms: Int32Array[] = [];
   /** Empty rules: they match every item. */
   private readonly always: number[] = [];
   /** Rules of exclusions: they match every item in which none of their keys is found. */
@@ -216,14 +216,13 @@ export class RuleIndex<T> {
     const { required, excluded, exact: decidedByLookup } = planOf(rule);
     // A rule its lookup decides is never evaluated: it needs no program.
     const program = rule.tree === null || decidedByLookup ? null : compileScanProgram(rule.tree, this.scan, this.terms);
-    const onPlainPath = rule.tree !== null && required === null && excluded === null;
-    this.programs.push(onPlainPath ? program : null);
     if (rule.tree === null) {
       this.always.push(position);
       return;
     }
-    if (onPlainPath) {
+    if (required === null && excluded === null) {
       this.plain.push(position);
+      this.plainPrograms.push(program!);
       return;
     }
     if (excluded !== null) this.unless.push(position);
@@ -257,9 +256,10 @@ export class RuleIndex<T> {
     let matches = this.always.length;
     for (const position of this.always) bits[position >>> 5]! |= 1 << (position & 31);
     const terms = this.terms;
-    for (const position of this.plain) {
+    for (let index = 0; index < this.plain.length; index++) {
       evaluated++;
-      if (!programHolds(this.programs[position]!, 0, scan, text, terms)) continue;
+      if (!programHolds(this.plainPrograms[index]!, 0, scan, text, terms)) continue;
+      const position = this.plain[index]!;
       bits[position >>> 5]! |= 1 << (position & 31);
       matches++;
     }
